@@ -1,0 +1,2 @@
+def match_indicator(metric):  # temporary until the catalog lands
+    return None

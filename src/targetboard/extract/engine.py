@@ -1,0 +1,413 @@
+"""The extractor: normalised text -> targets, outcomes, rankings and tasks with original spans.
+
+Pipeline per document: normalise (offset map kept) -> read document context (genre, year,
+plan/review sections) -> tables -> sentences -> clauses -> quantity mentions -> one item per
+mention (metric, measure, sign, comparator, kind, modality, period) -> ranking claims -> tasks.
+All matching happens on the normalised text; spans are mapped back at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from targetboard.catalog import match_indicator
+from targetboard.extract.document import BULLETIN, REPORT, DocumentContext, analyse
+from targetboard.extract.lexicon import Lexicon, lexicon
+from targetboard.extract.quantities import Mention, find_mentions
+from targetboard.extract.ranking import find_rankings
+from targetboard.extract.tables import find_tables
+from targetboard.model.items import Item
+from targetboard.text.normalize import NormalizedText, normalize
+
+_SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
+_CLAUSE_SEP = re.compile(r"[,:]")
+_PAREN_NUM = re.compile(r"\([^()]*\d[^()]*\)")
+_PAREN = re.compile(r"\([^()]*\)|“|”|\"|‘|’|《|》|【|】")
+_GAP = re.compile(r"(?:高于|超过|超出|快于|慢于|低于|领先|超)(?P<thing>[^\d]{2,})$")
+_QUOTED_TARGET = re.compile(r"^(?:的)?(?:(?P<ctl>控制)|预期|年度|奋斗)?目标")
+_GROWTH_AFTER = re.compile(r"^的(?:增长|增速)")
+_FENBIE = re.compile(r"分别|依次")
+_JUN = re.compile(r"(?:均|都|同步)$")
+_COORD = re.compile(r"[、和及与]")
+_TIME_PERIODS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"上半年"), "H1"),
+    (re.compile(r"下半年"), "H2"),
+    (re.compile(r"前三季度|1-9月"), "M01-M09"),
+    (re.compile(r"一季度|1-3月"), "Q1"),
+    (re.compile(r"二季度"), "Q2"),
+    (re.compile(r"三季度"), "Q3"),
+    (re.compile(r"四季度"), "Q4"),
+)
+_MONTHS = re.compile(r"1-(\d{1,2})月")
+_BY_YEAR = re.compile(r"(?:到|至|在)(20\d\d)年")
+_FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "~": "~", "=": "=", "range": "range"}
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class _Draft:
+    """An item before its span is mapped to the original text."""
+
+    kind: str
+    start: int
+    end: int
+    metric: str | None = None
+    measure: str | None = None
+    value: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    comparator: str | None = None
+    period: str | None = None
+    modality: str | None = None
+    rank: int | None = None
+    peer_group: str | None = None
+    rule: str | None = None
+    table: bool = False
+
+
+def _clean_metric(lex: Lexicon, raw: str) -> str:
+    """Strip time/region prefixes and verb/qualifier suffixes from a metric candidate."""
+    s = _PAREN.sub("", _SPACES.sub("", raw))
+    s = s.strip("#*-—·、和及与")
+    for _ in range(8):
+        m = lex.strip_prefix_re.match(s)
+        if m and m.end() < len(s):
+            s = s[m.end() :]
+            continue
+        m = lex.strip_suffix_re.search(s)
+        if m and m.start() > 0:
+            s = s[: m.start()]
+            continue
+        break
+    if s in lex.list("metric", "empty") or lex.strip_prefix_re.fullmatch(s) or lex.strip_suffix_re.fullmatch(s):
+        return ""
+    return s
+
+
+@dataclass(slots=True)
+class _Reading:
+    metric: str
+    measure: str
+    sign: int
+    before: str | None  # comparator word right before the number
+    modality: str | None
+    gap: bool
+
+
+def _read_pre(lex: Lexicon, pre: str) -> _Reading:
+    """Parse the text between the previous mention and this number, right to left.
+
+    ``进出口总额力争增长`` -> metric 进出口总额, growth, modality strive;
+    ``居民消费价格涨幅控制在`` -> 居民消费价格, growth, comparator <=.
+    """
+    s = _PAREN.sub("", _SPACES.sub("", pre))
+    measure_word: str | None = None
+    before: str | None = None
+    modality: str | None = None
+    gap = False
+    gm = _GAP.search(s)
+    if gm and not re.search(r"(?:目标|计划|预期)", gm.group("thing")):
+        s = s[: gm.start()]
+        gap = True
+    for _ in range(10):
+        changed = False
+        m = lex.before_re.search(s)
+        if m and not gap:
+            if before is None and measure_word is None:
+                before = lex.comparators_before[m.group()]
+            s = s[: m.start()]
+            changed = True
+        m = lex.measure_re.search(s)
+        if m and m.end() == len(s) and measure_word is None and not gap:
+            word = m.group()
+            if not (word == "增" and s.endswith("新增")):
+                measure_word = word
+                s = s[: m.start()]
+                changed = True
+        m = lex.modality_re.search(s)
+        if m and m.end() == len(s):
+            modality = modality or lex.modality_of[m.group()]
+            s = s[: m.start()]
+            changed = True
+        m = lex.strip_suffix_re.search(s)
+        if m and m.end() == len(s) and m.start() > 0:
+            s = s[: m.start()]
+            changed = True
+        if s.endswith("目标") and len(s) > 2:
+            s = s[:-2]
+            changed = True
+        if not changed:
+            break
+    metric = _clean_metric(lex, s)
+    sign = 1
+    measure = "level"
+    if measure_word is not None:
+        measure = "growth"
+        if measure_word in lex.growth_down or measure_word == "降幅":
+            sign = -1
+    return _Reading(metric, measure, sign, before, modality, gap)
+
+
+def _split_coordinated(metric: str) -> list[str]:
+    parts = [p for p in _COORD.split(metric) if p]
+    if len(parts) == 1 and metric.startswith("城乡"):
+        rest = metric[2:]
+        return [f"城镇{rest}", f"农村{rest}"]
+    return parts
+
+
+def _modality_before(lex: Lexicon, sentence: str, upto: int) -> str | None:
+    found = None
+    for m in lex.modality_re.finditer(sentence, 0, upto):
+        found = lex.modality_of[m.group()]
+    return found
+
+
+def _period(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
+    m = _BY_YEAR.search(sentence)
+    if m:
+        return m.group(1)
+    year = ctx.period_year(pos)
+    if year is None:
+        return None
+    m2 = _MONTHS.search(sentence)
+    if m2 and m2.group(1) != "12":
+        return f"{year}M01-M{int(m2.group(1)):02d}"
+    for pat, code in _TIME_PERIODS:
+        if pat.search(sentence):
+            return f"{year}{code}"
+    return str(year)
+
+
+def _kind(lex: Lexicon, ctx: DocumentContext, sentence: str, upto: int, pos: int) -> str:
+    """target or outcome, from the sentence's cues and the document section."""
+    head = sentence[:upto]
+    section = ctx.section(pos)
+    if ctx.genre == BULLETIN:
+        return "outcome"
+    if "预计" in head:
+        return "target" if section == "plan" and "预期" not in head and "去年" not in head else "outcome"
+    if _BY_YEAR.search(head) or lex.target_cue_re.search(head):
+        return "target"
+    if lex.outcome_cue_re.search(head):
+        return "outcome"
+    if section == "plan":
+        return "target"
+    if section == "review":
+        return "outcome"
+    return "outcome" if ctx.genre == REPORT else "target"
+
+
+def _unit_ok(lex: Lexicon, m: Mention, pre: str) -> bool:
+    if m.unit is None:
+        return False
+    if m.unit in lex.weak_units:
+        if m.unit == "年" and m.value >= 1900:
+            return False
+        return bool(re.search(r"(?:达到|达|为|提高到|提高|延长|增加|缩短|超过|突破|减少|不少于|不低于)$", pre.rstrip()))
+    return True
+
+
+def _skip(clause: str, m: Mention) -> bool:
+    """Numbers that are not quantities: ordinals, ratios, codes, names."""
+    before = clause[m.start - 1] if m.start > 0 else ""
+    if before in "第" or (before.isascii() and before.isalpha()):
+        return True
+    if before == ":" and m.start >= 2 and clause[m.start - 2].isdigit():
+        return True
+    after = m.after
+    if re.match(r"^:\d", after) or re.match(r"^[级强档届期版号]", after):
+        return True
+    if after[:1].isascii() and after[:1].isalpha() and m.unit is None:
+        return True
+    return False
+
+
+def _process_sentence(
+    lex: Lexicon, ctx: DocumentContext, text: str, s_start: int, s_end: int, out: list[_Draft]
+) -> None:
+    sentence = text[s_start:s_end]
+    # Clause boundaries: commas and colons, plus parentheses that hold numbers of their own.
+    cuts = {0, len(sentence)}
+    for m in _CLAUSE_SEP.finditer(sentence):
+        cuts.add(m.start())
+        cuts.add(m.end())
+    for m in _PAREN_NUM.finditer(sentence):
+        cuts.update((m.start(), m.start() + 1, m.end() - 1, m.end()))
+    bounds = sorted(cuts)
+    carried: str | None = None
+    carried_measure_group: list[str] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        clause = sentence[a:b]
+        if not clause.strip() or _CLAUSE_SEP.fullmatch(clause) or clause in "()":
+            continue
+        c_abs = s_start + a
+        c_end = s_start + b
+        mentions = [m for m in find_mentions(clause) if not _skip(clause, m)]
+        prev_end = 0
+        group: list[str] = []
+        group_i = 0
+        kept: list[tuple[Mention, str]] = []
+        for i, m in enumerate(mentions):
+            pre = clause[prev_end : m.start]
+            prev_end = m.end
+            if m.unit is None:
+                # Only index values with base 100 stand without a unit.
+                head = _SPACES.sub("", pre)
+                if re.search(r"(?:指数|性别比)(?:为|是)?$", head) and 50 <= m.value <= 200:
+                    kept.append((m, pre))
+                continue
+            if not _unit_ok(lex, m, pre):
+                continue
+            # A count naming the subject of a later figure is no item (40个项目完成投资156亿元).
+            if (
+                i + 1 < len(mentions)
+                and m.comparator is None
+                and re.match(r"^[\u4e00-\u9fff]", m.after)
+                and not _clean_metric(lex, pre)
+                and not lex.measure_re.match(m.after)
+            ):
+                continue
+            # 30亿元以上项目: a threshold inside a metric's own definition.
+            if m.comparator in (">=", "<=") and re.match(r"^(?:的)?(?:项目|企业|工业|规模|重点|产业|大项目|以上)", m.after):
+                continue
+            kept.append((m, pre))
+        for m, pre in kept:
+            reading = _read_pre(lex, pre)
+            metric = reading.metric
+            measure = reading.measure
+            sign = reading.sign * m.sign
+            after = m.after
+            kind_forced: str | None = None
+            quoted = _QUOTED_TARGET.match(after)
+            comparator = m.comparator
+            if quoted:
+                kind_forced = "target"
+                comparator = comparator or ("<=" if quoted.group("ctl") else "=")
+                reading.before = None
+            if _GROWTH_AFTER.match(after) and measure == "level":
+                measure = "growth"
+            if m.fixed_measure:
+                measure = m.fixed_measure
+            # Subject elided: carry the last metric of this sentence; 分别 distributes a list.
+            fenbie = bool(_FENBIE.search(pre))
+            if fenbie and metric:
+                group = _split_coordinated(metric)
+                group_i = 0
+                carried_measure_group = group
+            if group and group_i < len(group) and (fenbie or not metric):
+                metric = group[group_i]
+                group_i += 1
+            elif not metric:
+                if carried_measure_group and not fenbie:
+                    metric = carried_measure_group[-1]
+                if carried:
+                    metric = carried
+                elif m.start == 0 or not pre.strip():
+                    # 178个市重点产业项目完成年度投资计划: the counted set names the metric.
+                    tail = re.split(r"[,。;]", after)[0]
+                    metric = _clean_metric(lex, tail)
+                if not metric and (measure == "growth" or _GROWTH_AFTER.match(after)):
+                    metric = "经济"
+            if not metric:
+                continue
+            if measure != "level" and m.unit not in ("%", "‰") and not m.fixed_measure:
+                measure = "change"
+            if reading.gap:
+                measure = "level"
+                comparator = comparator or "="
+            if comparator is None:
+                if m.more:
+                    comparator = ">"
+                elif reading.before is not None:
+                    comparator = reading.before
+                else:
+                    comparator = "="
+            value = m.value * sign
+            high = m.value_high * sign if m.value_high is not None else None
+            if sign < 0:
+                comparator = _FLIP[comparator]
+                if high is not None and high < value:
+                    value, high = high, value
+            pos = c_abs + m.start
+            kind = kind_forced or _kind(lex, ctx, sentence, a + m.start, pos)
+            modality = None
+            if kind == "target":
+                modality = reading.modality or _modality_before(lex, sentence, a + m.start)
+                if modality == "expect" and ctx.section(pos) == "review":
+                    modality = None
+            metrics = [metric]
+            if _JUN.search(_SPACES.sub("", pre)) and _COORD.search(metric):
+                metrics = _split_coordinated(metric)
+            for met in metrics:
+                out.append(
+                    _Draft(
+                        kind=kind, start=c_abs, end=c_end, metric=met, measure=measure, value=value,
+                        value_high=high, unit=m.unit or None, comparator=comparator,
+                        period=_period(ctx, sentence, pos), modality=modality, rule="quantity",
+                    )
+                )
+            carried = metrics[-1]
+    for r in find_rankings(sentence):
+        metric = r.metric or carried
+        if not metric:
+            continue
+        out.append(
+            _Draft(
+                kind="ranking", start=s_start + r.start, end=s_start + r.end, metric=metric, measure=r.measure,
+                rank=r.rank, peer_group=r.peer_group, period=_period(ctx, sentence, s_start + r.start), rule="ranking",
+            )
+        )
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: str | None = None) -> list[Item]:
+    """Extract items from already-normalised text (the plan builder reuses the normalisation)."""
+    lex = lexicon()
+    text = nt.text
+    ctx = analyse(text, year=year, context=context)
+    drafts: list[_Draft] = []
+    cells, consumed = find_tables(text, ctx.body_start)
+    for c in cells:
+        drafts.append(
+            _Draft(
+                kind="outcome" if ctx.genre == BULLETIN or ctx.section(c.start) != "plan" else "target",
+                start=c.start, end=c.end, metric=c.metric, measure=c.measure, value=c.value, unit=c.unit,
+                comparator="=", period=_period(ctx, "", c.start), rule="table", table=True,
+            )
+        )
+    for m in _SENTENCE.finditer(text, ctx.body_start):
+        if _inside(m.start(), consumed):
+            continue
+        _process_sentence(lex, ctx, text, m.start(), m.end(), drafts)
+    drafts.sort(key=lambda d: (d.start, d.end))
+    items: list[Item] = []
+    for d in drafts:
+        s, e = nt.to_original(d.start, d.end)
+        # Trim the clause's trailing punctuation and surrounding spaces from the reported span.
+        while e > s and nt.original[e - 1] in " \t\n。，,;；:：":
+            e -= 1
+        while s < e and nt.original[s] in " \t\n":
+            s += 1
+        items.append(
+            Item(
+                kind=d.kind, start=s, end=e, text=nt.original[s:e], metric=d.metric,
+                indicator=match_indicator(d.metric) if d.metric else None, measure=d.measure,
+                value=d.value, value_high=d.value_high, unit=d.unit, comparator=d.comparator, period=d.period,
+                modality=d.modality, rank=d.rank, peer_group=d.peer_group, region=None, rule=d.rule, table=d.table,
+            )
+        )
+    return items
+
+
+def extract(text: str, *, year: int | None = None, context: str | None = None) -> list[Item]:
+    """Extract targets, outcomes and ranking claims from policy text (spans refer to `text`).
+
+    `year` is the document year when the text itself does not say (a header line ``YEAR: 2022``
+    is read if present). `context` forces the section: 'plan', 'review' or 'bulletin'.
+    """
+    return extract_normalized(normalize(text), year=year, context=context)

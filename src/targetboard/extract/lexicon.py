@@ -1,0 +1,83 @@
+"""Load the extractor's lexicon (`rules/lexicon.toml`) once and compile what the rules need."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+def alternation(words: list[str] | tuple[str, ...]) -> str:
+    """A regex alternation that tries longer words first (so 不超过 wins over 超过)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The parsed lexicon plus compiled patterns; see `rules/lexicon.toml` for the meaning of each list."""
+
+    data: dict[str, Any]
+    unit_pattern: str
+    comparators_after: dict[str, str]
+    comparators_before: dict[str, str]
+    growth_up: tuple[str, ...]
+    growth_down: tuple[str, ...]
+    weak_units: frozenset[str]
+    before_re: re.Pattern[str]
+    after_re: re.Pattern[str]
+    measure_re: re.Pattern[str]
+    modality_re: re.Pattern[str]
+    modality_of: dict[str, str]
+    target_cue_re: re.Pattern[str]
+    outcome_cue_re: re.Pattern[str]
+    plan_section_re: re.Pattern[str]
+    review_section_re: re.Pattern[str]
+    bulletin_re: re.Pattern[str]
+    strip_prefix_re: re.Pattern[str]
+    strip_suffix_re: re.Pattern[str]
+    task_verb_re: re.Pattern[str]
+
+    def list(self, section: str, key: str) -> list[str]:
+        return list(self.data[section][key])
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The packaged lexicon (read with importlib.resources so it works from a wheel)."""
+    raw = resources.files("targetboard.extract").joinpath("rules/lexicon.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(raw)
+    u = data["units"]
+    base = alternation(u["base"])
+    mags = alternation(u["magnitudes"])
+    unit_pattern = f"(?:{alternation(u['percent'])}|(?:{mags})?(?:{base})|万亿|亿|万)"
+    c = data["comparators"]
+    m = data["measures"]
+    mod = data["modality"]
+    modality_of = {w: k for k in ("strive", "ensure", "expect") for w in mod[k]}
+    cues = data["cues"]
+    met = data["metric"]
+    return Lexicon(
+        data=data,
+        unit_pattern=unit_pattern,
+        comparators_after=dict(c["after"]),
+        comparators_before=dict(c["before"]),
+        growth_up=tuple(m["growth_up"]),
+        growth_down=tuple(m["growth_down"]),
+        weak_units=frozenset(u["weak"]),
+        before_re=re.compile(f"(?:{alternation(list(c['before']))})$"),
+        after_re=re.compile(f"^(?:{alternation(list(c['after']))})"),
+        measure_re=re.compile(alternation(m["growth_up"] + m["growth_down"] + m["growth_nouns"])),
+        modality_re=re.compile(alternation(list(modality_of))),
+        modality_of=modality_of,
+        target_cue_re=re.compile(alternation(cues["target"])),
+        outcome_cue_re=re.compile(alternation(cues["outcome"])),
+        plan_section_re=re.compile(alternation(cues["plan_section"])),
+        review_section_re=re.compile(alternation(cues["review_section"])),
+        bulletin_re=re.compile(alternation(cues["bulletin"])),
+        strip_prefix_re=re.compile(f"^(?:{alternation(met['strip_prefix'])})"),
+        strip_suffix_re=re.compile(f"(?:{alternation(met['strip_suffix'])})$"),
+        task_verb_re=re.compile(alternation(data["plan"]["task_verbs"])),
+    )

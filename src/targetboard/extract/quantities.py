@@ -1,0 +1,182 @@
+"""Find quantities in a clause and read their value, unit, comparator and measure.
+
+A *mention* is a number with its unit and the qualifiers glued to it (``突破1200亿元``,
+``下降3%以上``, ``6800多万``, ``6%-6.5%``, ``百分之六``, ``三成``, ``翻一番``). Chinese numerals
+are read only where a mention pattern matched them, never over whole text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from targetboard.extract.lexicon import Lexicon, alternation, lexicon
+from targetboard.extract.numbers import parse_number, split_magnitude
+
+_CN = "[零〇一二两三四五六七八九十百千万亿]"
+_CN_NUM = f"{_CN}+(?:点[零〇一二三四五六七八九]+)?"
+_AR_NUM = r"\d+(?:\.\d+)?"
+_DASH = r"(?:-|~|～|—|–|至|到)"
+
+#: Verbs or comparators that license a Chinese-numeral quantity right after them.
+_CN_CUES = (
+    "达到", "达", "突破", "超过", "超", "增长", "增加", "减少", "下降", "提高", "实现", "完成", "为", "近", "约",
+    "新增", "累计", "共", "保持在", "控制在", "不低于", "不少于", "至少", "逾", "降低", "提升", "扩大", "引进",
+)
+
+
+@dataclass(slots=True)
+class Mention:
+    """A quantity inside a clause; offsets are relative to the clause string."""
+
+    start: int
+    end: int
+    value: float
+    value_high: float | None
+    unit: str | None
+    comparator: str | None  # from qualifiers glued to the number, None if none
+    more: bool  # 多/余 between number and unit
+    after: str  # text right after the mention (to the clause end)
+    chinese: bool
+    fixed_measure: str | None = None  # 翻一番 etc. decide the measure themselves
+    sign: int = 1
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    arabic: re.Pattern[str]
+    chinese: re.Pattern[str]
+    special: re.Pattern[str]
+    cn_cue: re.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    lex = lexicon()
+    unit = lex.unit_pattern
+    arabic = re.compile(
+        rf"(?P<num>{_AR_NUM})[ \t]*(?:(?P<u1>%|‰)?[ \t]*{_DASH}[ \t]*(?P<num2>{_AR_NUM}))?"
+        rf"(?P<more>多|余)?[ \t]*(?P<unit>{unit})?"
+    )
+    chinese = re.compile(
+        rf"(?P<num>{_CN_NUM})(?:{_DASH}(?P<num2>{_CN_NUM}))?(?P<more>多|余)?(?P<unit>{unit})"
+    )
+    special = re.compile(
+        rf"百分之(?P<pct>{_CN_NUM}|{_AR_NUM})(?:{_DASH}(?:百分之)?(?P<pct2>{_CN_NUM}|{_AR_NUM}))?"
+        rf"|(?P<cheng>[一二三四五六七八九](?:点[一二三四五六七八九])?)成(?=以上|左右|多|以内|[,。;:)]|$)"
+        r"|翻(?P<fan>[一两二三四]?)番"
+        r"|(?<=减少)(?P<half>一半)"
+        rf"|(?P<mag>[一二三四五六七八九]?[十百千]?(?:亿|万))(?=大关)"
+    )
+    cn_cue = re.compile(f"(?:{alternation(_CN_CUES)})$")
+    return _Patterns(arabic, chinese, special, cn_cue)
+
+
+def _after_qualifier(lex: Lexicon, after: str) -> tuple[str | None, int]:
+    m = lex.after_re.match(after)
+    if not m:
+        return None, 0
+    return lex.comparators_after[m.group()], m.end()
+
+
+def find_mentions(clause: str) -> list[Mention]:
+    """All quantity mentions in a normalised clause, left to right, non-overlapping."""
+    lex = lexicon()
+    pats = _patterns()
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in pats.special.finditer(clause):
+        if not free(m.start(), m.end()):
+            continue
+        g = m.groupdict()
+        fixed = None
+        high = None
+        if g["pct"] is not None:
+            value = parse_number(g["pct"])
+            high = parse_number(g["pct2"]) if g["pct2"] else None
+            unit = "%"
+        elif g["cheng"] is not None:
+            v = parse_number(g["cheng"])
+            value = None if v is None else v * 10
+            unit = "%"
+        elif g["fan"] is not None:
+            value = {"": 2.0, "一": 2.0, "两": 4.0, "二": 4.0, "三": 8.0, "四": 16.0}[g["fan"]]
+            unit = "倍"
+            fixed = "level"
+        elif g["half"] is not None:
+            value, unit = 50.0, "%"
+        else:
+            head, mag = split_magnitude(g["mag"])
+            value = parse_number(head) if head else 1.0
+            if head and head[0] in "十百千" and value is not None and value < 10:
+                value = None
+            unit = mag
+            if head in ("十", "百", "千"):
+                value = {"十": 10.0, "百": 100.0, "千": 1000.0}[head]
+        if value is None:
+            continue
+        after = clause[m.end() :]
+        comp, n = _after_qualifier(lex, after)
+        end = m.end() + n
+        if comp is None and g["pct"] is not None and high is not None:
+            comp = "range"
+        found.append(Mention(m.start(), end, value, high, unit, comp, False, clause[end:], True, fixed))
+        taken.append((m.start(), end))
+
+    for m in pats.arabic.finditer(clause):
+        s, e = m.start(), m.end()
+        if not free(s, e):
+            continue
+        num, num2, unit = m.group("num"), m.group("num2"), m.group("unit")
+        u1 = m.group("u1")
+        if unit is None and u1 and num2:  # "6%-6.5" without a closing unit
+            unit = u1
+        e = m.end("unit") if unit is not None and m.group("unit") else (m.end("more") if m.group("more") else m.end("num2") if num2 else m.end("num"))
+        value = float(num)
+        high = float(num2) if num2 else None
+        if high is not None and (u1 not in (None, unit) or high < value):
+            high = None
+            e = m.end("num")
+            unit = u1
+        after = clause[e:]
+        comp, n = _after_qualifier(lex, after)
+        e += n
+        if high is not None:
+            comp = "range"
+        found.append(Mention(s, e, value, high, unit, comp, bool(m.group("more")), clause[e:], False))
+        taken.append((s, e))
+
+    for m in pats.chinese.finditer(clause):
+        s, e = m.start(), m.end()
+        if not free(s, e):
+            continue
+        unit = m.group("unit")
+        if unit in lex.weak_units or unit == "个":
+            continue
+        pre = clause[:s].rstrip()
+        if not pats.cn_cue.search(pre):
+            continue
+        head, mag = split_magnitude(m.group("num"))
+        value = parse_number(head)
+        if value is None:
+            continue
+        if mag:
+            unit = mag + unit
+        high = None
+        if m.group("num2"):
+            high = parse_number(m.group("num2"))
+        after = clause[e:]
+        comp, n = _after_qualifier(lex, after)
+        e += n
+        if high is not None:
+            comp = "range"
+        found.append(Mention(s, e, value, high, unit, comp, bool(m.group("more")), clause[e:], True))
+        taken.append((s, e))
+
+    found.sort(key=lambda x: x.start)
+    return found

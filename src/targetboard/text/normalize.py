@@ -1,0 +1,174 @@
+"""Normalise policy text for matching while keeping a map back to the original.
+
+The extractor matches rules written in simplified Chinese with ASCII digits and punctuation, but
+every span it reports must point into the input *as given* (traditional script, pinyin glosses,
+full-width digits and all). `normalize` therefore records every edit that changes length and can
+translate any span of the normalised text back to the original.
+
+Steps, in one pass over the input (so the offset map has a single layer):
+
+1. pinyin glosses left by bad conversions, ``國(guó)內(nèi)`` -> ``國內``;
+2. U+FFFD replacement characters and control characters (mojibake debris) are dropped;
+3. thousands separators between digits are dropped (``2,345.6`` -> ``2345.6``);
+4. odd decimal marks between digits become a point (``1·8%`` -> ``1.8%``);
+5. NFKC, character by character (full-width digits and punctuation become ASCII);
+
+then OpenCC's official ``t2s`` conversion, which keeps the length (checked; a line where it does not
+is converted character by character so the offsets stay valid).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+
+import opencc
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_DIGIT = "0-9０-９"
+#: One alternation; the named group says which step applies.
+_EDITS = re.compile(
+    rf"(?P<gloss>(?<=[\u3400-\u9fff\uf900-\ufaff])[(（][a-z{_TONED}]{{0,7}}[)）])"
+    r"|(?P<junk>[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff])"
+    rf"|(?P<sep>(?<=[{_DIGIT}])[,，](?=[{_DIGIT}]{{3}}(?![{_DIGIT}])))"
+    rf"|(?P<dot>(?<=[{_DIGIT}])[·•・․](?=[{_DIGIT}]))"
+)
+
+
+@cache
+def _nfkc_tables() -> tuple[dict[int, str], re.Pattern[str] | None]:
+    """Split NFKC into a length-preserving ``str.translate`` table and a regex of the rest.
+
+    Most NFKC changes in Chinese text (full-width ``，１２％``) map one character to one, which
+    ``str.translate`` does at C speed without touching offsets; only the few that expand or vanish
+    (``①`` -> ``1`` is 1:1, ``㎡`` -> ``m2`` is not) need to be recorded as edits.
+    """
+    one: dict[int, str] = {}
+    multi: list[str] = []
+    for cp in range(0x80, 0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        n = unicodedata.normalize("NFKC", ch)
+        if n == ch:
+            continue
+        if len(n) == 1:
+            one[cp] = n
+        else:
+            multi.append(ch)
+    # Keep the separators that the edit regex recognises; ideographic space becomes a plain space.
+    pattern = re.compile("[" + "".join(re.escape(c) for c in multi) + "]") if multi else None
+    return one, pattern
+
+
+@cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """The normalised text plus the edits that map its offsets back to `original`."""
+
+    original: str
+    text: str
+    # Parallel lists, one entry per length-changing edit, sorted by position in `text`.
+    _norm_starts: list[int] = field(default_factory=list, repr=False)
+    _norm_ends: list[int] = field(default_factory=list, repr=False)
+    _orig_starts: list[int] = field(default_factory=list, repr=False)
+    _orig_ends: list[int] = field(default_factory=list, repr=False)
+
+    def orig_start(self, pos: int) -> int:
+        """Original offset of the character at normalised position `pos` (a span start)."""
+        k = bisect_right(self._norm_starts, pos) - 1
+        if k < 0:
+            return pos
+        if pos < self._norm_ends[k]:
+            return self._orig_starts[k]
+        return self._orig_ends[k] + (pos - self._norm_ends[k])
+
+    def orig_end(self, pos: int) -> int:
+        """Original offset just after normalised character ``pos - 1`` (a span end)."""
+        if pos <= 0:
+            return self.orig_start(0) if pos == 0 and not self.text else 0
+        k = bisect_right(self._norm_starts, pos - 1) - 1
+        if k < 0:
+            return pos
+        if pos - 1 < self._norm_ends[k]:
+            return self._orig_ends[k]
+        return self._orig_ends[k] + (pos - self._norm_ends[k])
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised span to the original span that produced it."""
+        s = self.orig_start(start)
+        if end <= start:
+            return s, s
+        return s, max(s, self.orig_end(end))
+
+
+def _t2s(text: str) -> str:
+    """Traditional -> simplified, keeping the length (per line, then per character if needed)."""
+    if text.isascii():
+        return text
+    conv = _converter()
+    out = conv.convert(text)
+    if len(out) == len(text):
+        return out
+    lines = text.split("\n")
+    fixed: list[str] = []
+    for line in lines:
+        c = conv.convert(line)
+        if len(c) != len(line):
+            c = "".join(x if len(x := conv.convert(ch)) == 1 else ch for ch in line)
+        fixed.append(c)
+    return "\n".join(fixed)
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalise `text` (see the module docstring); the result maps spans back to `text`."""
+    one, multi = _nfkc_tables()
+    pieces: list[str] = []
+    ns: list[int] = []
+    ne: list[int] = []
+    os_: list[int] = []
+    oe: list[int] = []
+    pos_orig = 0
+    pos_norm = 0
+
+    def edits() -> list[tuple[int, int, str]]:
+        found: list[tuple[int, int, str]] = []
+        for m in _EDITS.finditer(text):
+            group = m.lastgroup
+            repl = "." if group == "dot" else ""
+            found.append((m.start(), m.end(), repl))
+        if multi is not None:
+            for m in multi.finditer(text):
+                found.append((m.start(), m.end(), unicodedata.normalize("NFKC", m.group())))
+            found.sort()
+        return found
+
+    for s, e, repl in edits():
+        if s < pos_orig:  # overlapping match from the two scans: the first wins
+            continue
+        pieces.append(text[pos_orig:s])
+        pos_norm += s - pos_orig
+        if len(repl) != e - s:
+            ns.append(pos_norm)
+            ne.append(pos_norm + len(repl))
+            os_.append(s)
+            oe.append(e)
+        pieces.append(repl)
+        pos_norm += len(repl)
+        pos_orig = e
+    pieces.append(text[pos_orig:])
+    staged = "".join(pieces).translate(one)
+    return NormalizedText(text, _t2s(staged), ns, ne, os_, oe)
+
+
+def to_simplified(text: str) -> str:
+    """Just the normalised string (for lexicon entries and user queries, where no offsets matter)."""
+    return normalize(text).text
+
