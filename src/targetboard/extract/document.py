@@ -101,11 +101,12 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
             sent = m.group()
             short = len(sent) <= 40 or _HEADING.match(sent) is not None
             start = pos + m.start()
-            if lex.plan_section_re.search(sent) and (short or genre == REPORT):
+            review = lex.review_section_re.search(sent)
+            if lex.plan_section_re.search(sent) and not review and (short or genre == REPORT):
                 if not ctx._switch_mode or ctx._switch_mode[-1] != "plan":
                     ctx._switch_pos.append(start)
                     ctx._switch_mode.append("plan")
-            elif short and lex.review_section_re.search(sent):
+            elif short and review:
                 if not ctx._switch_mode or ctx._switch_mode[-1] != "review":
                     ctx._switch_pos.append(start)
                     ctx._switch_mode.append("review")

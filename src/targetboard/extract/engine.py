@@ -23,12 +23,12 @@ from targetboard.text.normalize import NormalizedText, normalize
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
 _CLAUSE_SEP = re.compile(r"[,:]")
 _PAREN_NUM = re.compile(r"\([^()]*\d[^()]*\)")
-_PAREN = re.compile(r"\([^()]*\)|“|”|\"|‘|’|《|》|【|】")
+_PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|“|”|\"|‘|’|《|》|【|】")
 _GAP = re.compile(r"(?:高于|超过|超出|快于|慢于|低于|领先|超)(?P<thing>[^\d]{2,})$")
 _QUOTED_TARGET = re.compile(r"^(?:的)?(?:(?P<ctl>控制)|预期|年度|奋斗)?目标")
 _GROWTH_AFTER = re.compile(r"^的(?:增长|增速)")
-_FENBIE = re.compile(r"分别|依次")
-_JUN = re.compile(r"(?:均|都|同步)$")
+
+_DISTRIBUTE = re.compile(r"分别|依次|(?:均|都|同步)(?=[增下提降上减达为实控保突超]|$)")
 _COORD = re.compile(r"[、和及与]")
 _TIME_PERIODS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"上半年"), "H1"),
@@ -80,6 +80,8 @@ def _clean_metric(lex: Lexicon, raw: str) -> str:
             s = s[: m.start()]
             continue
         break
+    if re.match(lex.data["metric"]["condition"], s):
+        return ""
     if s in lex.list("metric", "empty") or lex.strip_prefix_re.fullmatch(s) or lex.strip_suffix_re.fullmatch(s):
         return ""
     return s
@@ -118,15 +120,15 @@ def _read_pre(lex: Lexicon, pre: str) -> _Reading:
                 before = lex.comparators_before[m.group()]
             s = s[: m.start()]
             changed = True
-        m = lex.measure_re.search(s)
-        if m and m.end() == len(s) and measure_word is None and not gap:
+        m = lex.measure_end_re.search(s)
+        if m and measure_word is None and not gap:
             word = m.group()
             if not (word == "增" and s.endswith("新增")):
                 measure_word = word
                 s = s[: m.start()]
                 changed = True
-        m = lex.modality_re.search(s)
-        if m and m.end() == len(s):
+        m = lex.modality_end_re.search(s)
+        if m:
             modality = modality or lex.modality_of[m.group()]
             s = s[: m.start()]
             changed = True
@@ -205,14 +207,14 @@ def _unit_ok(lex: Lexicon, m: Mention, pre: str) -> bool:
     if m.unit in lex.weak_units:
         if m.unit == "年" and m.value >= 1900:
             return False
-        return bool(re.search(r"(?:达到|达|为|提高到|提高|延长|增加|缩短|超过|突破|减少|不少于|不低于)$", pre.rstrip()))
+        return bool(re.search(r"(?:达到|达|为|提高到|提高|延长|增加|缩短|超过|突破|减少|不少于|不低于|等|举办|开展|共)$", pre.rstrip()))
     return True
 
 
 def _skip(clause: str, m: Mention) -> bool:
     """Numbers that are not quantities: ordinals, ratios, codes, names."""
     before = clause[m.start - 1] if m.start > 0 else ""
-    if before in "第" or (before.isascii() and before.isalpha()):
+    if (before and before in "第[") or (before.isascii() and before.isalpha()):
         return True
     if before == ":" and m.start >= 2 and clause[m.start - 2].isdigit():
         return True
@@ -222,6 +224,95 @@ def _skip(clause: str, m: Mention) -> bool:
     if after[:1].isascii() and after[:1].isalpha() and m.unit is None:
         return True
     return False
+
+
+def _emit(
+    lex: Lexicon, ctx: DocumentContext, sentence: str, a: int, c_abs: int, c_end: int,
+    m: Mention, metric: str, reading: _Reading, out: list[_Draft],
+) -> None:
+    """Turn one mention plus its reading into a draft item."""
+    measure = reading.measure
+    sign = reading.sign * m.sign
+    after = m.after
+    quoted = _QUOTED_TARGET.match(after)
+    comparator = m.comparator
+    before = reading.before
+    kind_forced: str | None = None
+    if quoted:
+        kind_forced = "target"
+        comparator = comparator or ("<=" if quoted.group("ctl") else "=")
+        before = None
+    if _GROWTH_AFTER.match(after) and measure == "level":
+        measure = "growth"
+    if m.fixed_measure:
+        measure = m.fixed_measure
+    if measure != "level" and m.unit not in ("%", "‰") and not m.fixed_measure:
+        measure = "change"
+    if reading.gap:
+        measure = "level"
+        comparator = comparator or "="
+    if comparator is None:
+        comparator = ">" if m.more else before or "="
+    value = m.value * sign
+    high = m.value_high * sign if m.value_high is not None else None
+    if sign < 0:
+        comparator = _FLIP[comparator]
+        if high is not None and high < value:
+            value, high = high, value
+    pos = c_abs + m.start
+    kind = kind_forced or _kind(lex, ctx, sentence, a + m.start, pos)
+    modality = None
+    if kind == "target":
+        modality = reading.modality or _modality_before(lex, sentence, a + m.start)
+        if modality == "expect" and ctx.section(pos) == "review":
+            modality = None
+    out.append(
+        _Draft(
+            kind=kind, start=c_abs, end=c_end, metric=metric, measure=measure, value=value, value_high=high,
+            unit=m.unit or None, comparator=comparator, period=_period(ctx, sentence, pos), modality=modality,
+            rule="quantity",
+        )
+    )
+
+
+def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Mention, str]]:
+    """Drop mentions that are not quantities of their own; pair the rest with their left context."""
+    kept: list[tuple[Mention, str]] = []
+    prev_end = 0
+    for i, m in enumerate(mentions):
+        pre = clause[prev_end : m.start]
+        prev_end = m.end
+        if m.unit is None:
+            # Only index values with base 100 stand without a unit.
+            head = _PAREN.sub("", _SPACES.sub("", pre))
+            if re.search(r"(?:指数|性别比)(?:为|是)?$", head) and 50 <= m.value <= 200:
+                kept.append((m, pre))
+            continue
+        if not _unit_ok(lex, m, pre):
+            continue
+        # A count naming the subject of a later figure is no item (40个项目完成投资156亿元).
+        if (
+            i + 1 < len(mentions)
+            and m.comparator is None
+            and re.match(r"^[\u4e00-\u9fff]", m.after)
+            and not _clean_metric(lex, pre)
+            and not lex.measure_re.match(m.after)
+            and not _COORD.match(m.after)
+        ):
+            continue
+        # 30亿元以上项目: a threshold inside a metric's own definition.
+        if m.comparator in (">=", "<=") and re.match(r"^(?:的)?(?:项目|企业|工业|规模|重点|产业|大项目|以上)", m.after):
+            continue
+        kept.append((m, pre))
+    return kept
+
+
+_COORD_ONLY = re.compile(r"[、和及与]*")
+
+
+def _subject_after(lex: Lexicon, after: str) -> str:
+    """The noun phrase after a count: 27个|项目进入省重大项目投资计划 -> 项目进入省重大项目投资计划."""
+    return _clean_metric(lex, re.split(r"[,。;()]", after)[0])
 
 
 def _process_sentence(
@@ -237,118 +328,54 @@ def _process_sentence(
         cuts.update((m.start(), m.start() + 1, m.end() - 1, m.end()))
     bounds = sorted(cuts)
     carried: str | None = None
-    carried_measure_group: list[str] = []
     for a, b in zip(bounds, bounds[1:], strict=False):
         clause = sentence[a:b]
         if not clause.strip() or _CLAUSE_SEP.fullmatch(clause) or clause in "()":
             continue
+        in_paren = a > 0 and sentence[a - 1] == "("
         c_abs = s_start + a
         c_end = s_start + b
-        mentions = [m for m in find_mentions(clause) if not _skip(clause, m)]
-        prev_end = 0
-        group: list[str] = []
-        group_i = 0
-        kept: list[tuple[Mention, str]] = []
-        for i, m in enumerate(mentions):
-            pre = clause[prev_end : m.start]
-            prev_end = m.end
-            if m.unit is None:
-                # Only index values with base 100 stand without a unit.
-                head = _SPACES.sub("", pre)
-                if re.search(r"(?:指数|性别比)(?:为|是)?$", head) and 50 <= m.value <= 200:
-                    kept.append((m, pre))
-                continue
-            if not _unit_ok(lex, m, pre):
-                continue
-            # A count naming the subject of a later figure is no item (40个项目完成投资156亿元).
-            if (
-                i + 1 < len(mentions)
-                and m.comparator is None
-                and re.match(r"^[\u4e00-\u9fff]", m.after)
-                and not _clean_metric(lex, pre)
-                and not lex.measure_re.match(m.after)
-            ):
-                continue
-            # 30亿元以上项目: a threshold inside a metric's own definition.
-            if m.comparator in (">=", "<=") and re.match(r"^(?:的)?(?:项目|企业|工业|规模|重点|产业|大项目|以上)", m.after):
-                continue
-            kept.append((m, pre))
-        for m, pre in kept:
+        kept = _keep(lex, [m for m in find_mentions(clause) if not _skip(clause, m)], clause)
+        i = 0
+        while i < len(kept):
+            m, pre = kept[i]
+            j = i + 1  # coordinated followers: 分别增长8%和10%, 5.27万元、2.67万元
+            while j < len(kept) and _COORD_ONLY.fullmatch(_SPACES.sub("", kept[j][1])):
+                j += 1
+            group = [g for g, _ in kept[i:j]]
             reading = _read_pre(lex, pre)
+            pre_clean = _SPACES.sub("", pre)
             metric = reading.metric
-            measure = reading.measure
-            sign = reading.sign * m.sign
-            after = m.after
-            kind_forced: str | None = None
-            quoted = _QUOTED_TARGET.match(after)
-            comparator = m.comparator
-            if quoted:
-                kind_forced = "target"
-                comparator = comparator or ("<=" if quoted.group("ctl") else "=")
-                reading.before = None
-            if _GROWTH_AFTER.match(after) and measure == "level":
-                measure = "growth"
-            if m.fixed_measure:
-                measure = m.fixed_measure
-            # Subject elided: carry the last metric of this sentence; 分别 distributes a list.
-            fenbie = bool(_FENBIE.search(pre))
-            if fenbie and metric:
-                group = _split_coordinated(metric)
-                group_i = 0
-                carried_measure_group = group
-            if group and group_i < len(group) and (fenbie or not metric):
-                metric = group[group_i]
-                group_i += 1
-            elif not metric:
-                if carried_measure_group and not fenbie:
-                    metric = carried_measure_group[-1]
-                if carried:
+            distribute = bool(_DISTRIBUTE.search(pre_clean))
+            if pre_clean.endswith("等"):  # A、B、C等30场招商活动: the metric follows the count
+                metric = _subject_after(lex, m.after) or metric
+            if not metric:
+                # 27个项目进入省重大项目投资计划: a count followed by its noun phrase names itself.
+                if (
+                    m.unit not in ("%", "‰", "个百分点", "百分点")
+                    and re.match(r"^[\u4e00-\u9fff]", m.after)
+                    and not lex.measure_re.match(m.after)
+                    and not _COORD.match(m.after)
+                ):
+                    metric = _subject_after(lex, m.after)
+                if not metric and carried:
                     metric = carried
-                elif m.start == 0 or not pre.strip():
-                    # 178个市重点产业项目完成年度投资计划: the counted set names the metric.
-                    tail = re.split(r"[,。;]", after)[0]
-                    metric = _clean_metric(lex, tail)
-                if not metric and (measure == "growth" or _GROWTH_AFTER.match(after)):
+                if not metric and (reading.measure == "growth" or _GROWTH_AFTER.match(m.after)):
                     metric = "经济"
+            i = j
             if not metric:
                 continue
-            if measure != "level" and m.unit not in ("%", "‰") and not m.fixed_measure:
-                measure = "change"
-            if reading.gap:
-                measure = "level"
-                comparator = comparator or "="
-            if comparator is None:
-                if m.more:
-                    comparator = ">"
-                elif reading.before is not None:
-                    comparator = reading.before
-                else:
-                    comparator = "="
-            value = m.value * sign
-            high = m.value_high * sign if m.value_high is not None else None
-            if sign < 0:
-                comparator = _FLIP[comparator]
-                if high is not None and high < value:
-                    value, high = high, value
-            pos = c_abs + m.start
-            kind = kind_forced or _kind(lex, ctx, sentence, a + m.start, pos)
-            modality = None
-            if kind == "target":
-                modality = reading.modality or _modality_before(lex, sentence, a + m.start)
-                if modality == "expect" and ctx.section(pos) == "review":
-                    modality = None
-            metrics = [metric]
-            if _JUN.search(_SPACES.sub("", pre)) and _COORD.search(metric):
-                metrics = _split_coordinated(metric)
-            for met in metrics:
-                out.append(
-                    _Draft(
-                        kind=kind, start=c_abs, end=c_end, metric=met, measure=measure, value=value,
-                        value_high=high, unit=m.unit or None, comparator=comparator,
-                        period=_period(ctx, sentence, pos), modality=modality, rule="quantity",
-                    )
-                )
-            carried = metrics[-1]
+            parts = _split_coordinated(metric) if (len(group) > 1 or distribute) else [metric]
+            if len(group) > 1 and len(parts) == len(group):
+                pairs = list(zip(group, parts, strict=True))
+            elif len(group) == 1 and len(parts) > 1 and distribute:
+                pairs = [(group[0], p) for p in parts]
+            else:
+                pairs = [(g, metric) for g in group]
+            for g, met in pairs:
+                _emit(lex, ctx, sentence, a, c_abs, c_end, g, met, reading, out)
+            if not in_paren:
+                carried = pairs[-1][1] if len(pairs) == 1 else metric
     for r in find_rankings(sentence):
         metric = r.metric or carried
         if not metric:
@@ -359,6 +386,18 @@ def _process_sentence(
                 rank=r.rank, peer_group=r.peer_group, period=_period(ctx, sentence, s_start + r.start), rule="ranking",
             )
         )
+
+
+_SOFT_BREAK = re.compile(r"(?<=[,、\u4e00-\u9fff\d])[ \t]*\n[\s]*(?=[\d.])|(?<=[,、])[ \t]*\n\s*(?=\S)")
+
+
+def _join_soft_breaks(text: str) -> str:
+    """Replace line breaks inside a sentence by spaces (same length, so offsets hold).
+
+    Web copies break lines mid-clause (``地区生产总值\\n\\n  7423.26亿元,\\n  同比增长6.0%``); a break
+    after a comma, or between a word and a number, does not end the sentence.
+    """
+    return _SOFT_BREAK.sub(lambda m: " " * len(m.group()), text)
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -380,10 +419,11 @@ def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: 
                 comparator="=", period=_period(ctx, "", c.start), rule="table", table=True,
             )
         )
-    for m in _SENTENCE.finditer(text, ctx.body_start):
+    flowing = _join_soft_breaks(text)
+    for m in _SENTENCE.finditer(flowing, ctx.body_start):
         if _inside(m.start(), consumed):
             continue
-        _process_sentence(lex, ctx, text, m.start(), m.end(), drafts)
+        _process_sentence(lex, ctx, flowing, m.start(), m.end(), drafts)
     drafts.sort(key=lambda d: (d.start, d.end))
     items: list[Item] = []
     for d in drafts:

@@ -29,6 +29,8 @@ class Lexicon:
     before_re: re.Pattern[str]
     after_re: re.Pattern[str]
     measure_re: re.Pattern[str]
+    measure_end_re: re.Pattern[str]
+    modality_end_re: re.Pattern[str]
     modality_re: re.Pattern[str]
     modality_of: dict[str, str]
     target_cue_re: re.Pattern[str]
@@ -70,6 +72,8 @@ def lexicon() -> Lexicon:
         before_re=re.compile(f"(?:{alternation(list(c['before']))})$"),
         after_re=re.compile(f"^(?:{alternation(list(c['after']))})"),
         measure_re=re.compile(alternation(m["growth_up"] + m["growth_down"] + m["growth_nouns"])),
+        measure_end_re=re.compile(f"(?:{alternation(m['growth_up'] + m['growth_down'] + m['growth_nouns'])})$"),
+        modality_end_re=re.compile(f"(?:{alternation(list(modality_of))})$"),
         modality_re=re.compile(alternation(list(modality_of))),
         modality_of=modality_of,
         target_cue_re=re.compile(alternation(cues["target"])),

@@ -49,6 +49,7 @@ class _Patterns:
     chinese: re.Pattern[str]
     special: re.Pattern[str]
     cn_cue: re.Pattern[str]
+    more_unit: re.Pattern[str]
 
 
 @cache
@@ -70,7 +71,8 @@ def _patterns() -> _Patterns:
         rf"|(?P<mag>[一二三四五六七八九]?[十百千]?(?:亿|万))(?=大关)"
     )
     cn_cue = re.compile(f"(?:{alternation(_CN_CUES)})$")
-    return _Patterns(arabic, chinese, special, cn_cue)
+    more_unit = re.compile(rf"(?:多|余)(?P<unit>{alternation(lex.list('units', 'base'))})")
+    return _Patterns(arabic, chinese, special, cn_cue, more_unit)
 
 
 def _after_qualifier(lex: Lexicon, after: str) -> tuple[str | None, int]:
@@ -143,12 +145,15 @@ def find_mentions(clause: str) -> list[Mention]:
             high = None
             e = m.end("num")
             unit = u1
+        more = bool(m.group("more"))
+        if unit in ("万", "亿", "万亿") and (mm := pats.more_unit.match(clause, e)):
+            unit, more, e = unit + mm.group("unit"), True, mm.end()  # 24万多亩
         after = clause[e:]
         comp, n = _after_qualifier(lex, after)
         e += n
         if high is not None:
             comp = "range"
-        found.append(Mention(s, e, value, high, unit, comp, bool(m.group("more")), clause[e:], False))
+        found.append(Mention(s, e, value, high, unit, comp, more, clause[e:], False))
         taken.append((s, e))
 
     for m in pats.chinese.finditer(clause):
@@ -161,6 +166,8 @@ def find_mentions(clause: str) -> list[Mention]:
         pre = clause[:s].rstrip()
         if not pats.cn_cue.search(pre):
             continue
+        if not any(c in "零〇一二两三四五六七八九十百千" for c in m.group("num")):
+            continue  # a bare 亿/万 is a magnitude word (亿元以上项目), not a number
         head, mag = split_magnitude(m.group("num"))
         value = parse_number(head)
         if value is None:

@@ -109,10 +109,21 @@ class NormalizedText:
         return s, max(s, self.orig_end(end))
 
 
+#: Phrases OpenCC's t2s leaves in traditional usage (著 is also a valid simplified character);
+#: same length, so offsets are unaffected.
+_PHRASE_FIXES = {"衣著": "衣着", "著力": "着力", "著重": "着重", "著眼": "着眼", "著手": "着手", "穿著": "穿着", "意味著": "意味着"}
+_PHRASE_RE = re.compile("|".join(_PHRASE_FIXES))
+
+
 def _t2s(text: str) -> str:
     """Traditional -> simplified, keeping the length (per line, then per character if needed)."""
     if text.isascii():
         return text
+    out = _t2s_raw(text)
+    return _PHRASE_RE.sub(lambda m: _PHRASE_FIXES[m.group()], out) if "著" in out else out
+
+
+def _t2s_raw(text: str) -> str:
     conv = _converter()
     out = conv.convert(text)
     if len(out) == len(text):

@@ -16,9 +16,11 @@ from __future__ import annotations
 import codecs
 import functools
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -555,16 +557,29 @@ def _read_html(data: bytes, name: str) -> SourceDocument:
 # -------------------------------------------------------------------------------- pdf
 
 
-def _read_pdf(data: bytes, name: str) -> SourceDocument:
-    """Text layer of a PDF via pypdf, pages joined by ``\\n``.
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """Silence pypdf's log warnings unless the application configured that logger itself.
 
-    Scanned PDFs have no text layer; that is reported explicitly because OCR is out of
-    scope and the user needs to know why nothing was extracted.
+    pypdf logs recoverable problems ("EOF marker not found", "incorrect startxref
+    pointer") as warnings; with logging unconfigured Python prints them to stderr,
+    which would break the "one line per failed file" contract of the CLI.  An
+    application that wants them (e.g. ``--verbose``) sets a level on the ``"pypdf"``
+    logger, and then this is a no-op.
     """
-    if not data:
-        raise _empty(name)
-    if b"%PDF" not in data[:1024]:
-        raise _fail(name, "cannot open as PDF (no %PDF header)")
+    logger = logging.getLogger("pypdf")
+    if logger.level != logging.NOTSET:
+        yield
+        return
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(logging.NOTSET)
+
+
+def _pdf_pages(data: bytes, name: str) -> list[str]:
+    """Extract each page's text, wrapping every pypdf failure in :class:`DocumentError`."""
     # Imported lazily: pypdf is only needed for PDF input.
     import pypdf
     from pypdf.errors import DependencyError
@@ -578,11 +593,25 @@ def _read_pdf(data: bytes, name: str) -> SourceDocument:
                 raise _fail(name, "PDF is encrypted with AES; decrypting it needs the 'cryptography' package") from exc
             if not unlocked:
                 raise _fail(name, "PDF is encrypted (password required)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        return [page.extract_text() or "" for page in reader.pages]
     except DocumentError:
         raise
     except Exception as exc:
         raise _fail(name, f"cannot read PDF ({_describe(exc)})") from exc
+
+
+def _read_pdf(data: bytes, name: str) -> SourceDocument:
+    """Text layer of a PDF via pypdf, pages joined by ``\\n``.
+
+    Scanned PDFs have no text layer; that is reported explicitly because OCR is out of
+    scope and the user needs to know why nothing was extracted.
+    """
+    if not data:
+        raise _empty(name)
+    if b"%PDF" not in data[:1024]:
+        raise _fail(name, "cannot open as PDF (no %PDF header)")
+    with _quiet_pypdf():
+        pages = _pdf_pages(data, name)
     text = "\n".join(pages)
     if not text.strip():
         raise _fail(name, "PDF has no text layer (scanned image?)")
