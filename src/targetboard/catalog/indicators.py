@@ -11,7 +11,7 @@ while ``None`` only leaves an item for a person to map. The rules (see the heade
 2. exact lookup of the whole string;
 3. otherwise the *longest* synonym that ends the string decides, and only when everything before it
    is scope (region, time, verb words or a region name); any other qualifier means ``None``;
-4. otherwise drop one trailing measure word (增长, 增速, 总量, ...) and try again.
+4. otherwise drop a trailing measure word (增长, 增速, 总量, ...) and try again (twice at most).
 
 Everything is precomputed into dicts and compiled regexes at load time, and results are memoised,
 because the extractor calls this once per item over whole document collections.
@@ -82,14 +82,13 @@ def normalise_metric(text: str) -> str:
 
 # Region, time and verb words (already normalised: no punctuation). A prefix made only of these and of
 # region names leaves the indicator unchanged: 全市规上工业增加值 is 规上工业增加值.
-_SCOPE_WORDS: Final = (
-    "全国", "全省", "全市", "全县", "全区", "全州", "全盟", "全旗", "全镇", "全乡", "全域", "全辖区", "辖区",
-    "我国", "我省", "我市", "我县", "我区", "我州", "我镇", "本省", "本市", "本县", "本区", "本镇", "该市", "该县",
-    "全年", "今年", "当年", "本年", "本年度", "年度", "上年", "去年", "年末", "年底", "年内", "年初",
-    "上半年", "下半年", "前三季度", "第一季度", "第二季度", "第三季度", "第四季度",
-    "一季度", "二季度", "三季度", "四季度", "全社会", "地级及以上城市", "设区市",
-    "其中", "实现", "完成", "累计", "共", "预计", "力争", "确保", "争取",
-)
+_SCOPE_WORDS: Final = """
+    全国 全省 全市 全县 全区 全州 全盟 全旗 全镇 全乡 全域 全辖区 辖区
+    我国 我省 我市 我县 我区 我州 我镇 本省 本市 本县 本区 本镇 该市 该县
+    全年 今年 当年 本年 本年度 年度 上年 上年末 去年 年末 年底 年内 年初
+    上半年 下半年 前三季度 第一季度 第二季度 第三季度 第四季度 一季度 二季度 三季度 四季度
+    全社会 地级及以上城市 设区市 其中 实现 完成 累计 共 预计 力争 确保 争取
+""".split()
 _SCOPE_RE: Final = re.compile(
     "|".join(sorted(_SCOPE_WORDS, key=len, reverse=True))
     + r"|\d{2,4}年度?"  # 2022年, 2022年度
@@ -125,16 +124,20 @@ def _is_scope(prefix: str) -> bool:
 
 
 # Measure words that may trail a metric surface; dropping one never changes the indicator.
-_TRAILING: Final = tuple(
-    sorted(
-        (
-            "同比增长", "年均增长", "增长速度", "增长率", "增长", "增速", "增幅", "涨幅", "上涨",
-            "下降", "降低", "降幅", "减少", "提高", "增加", "总量", "总额", "规模", "完成额",
-        ),
-        key=len,
-        reverse=True,
-    )
+_TRAILING_WORDS: Final = (
+    "同比增长 年均增长 增长速度 增长率 增长 增速 增幅 涨幅 上涨 下降 降低 降幅 减少 提高 增加 总量 总额 规模 完成额"
 )
+
+
+def _by_last_char(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Group words by their last character, longest first, so an end-of-string test is one dict lookup."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        groups.setdefault(word[-1], []).append(word)
+    return {ch: tuple(ws) for ch, ws in groups.items()}
+
+
+_TRAILING: Final = _by_last_char(_TRAILING_WORDS.split())
 
 _CACHE_LIMIT: Final = 65_536
 
@@ -203,7 +206,14 @@ class Catalog:
                     raise ValueError(
                         f"synonym {surface!r} (normalised {key!r}) of {ind.id!r} is already a synonym of {other.id!r}"
                     )
-        self._max_key = max((len(k) for k in self._by_surface), default=0)
+        # Last character -> lengths of the surfaces ending with it, longest first: the suffix scan then
+        # tries only lengths that can hit, and gives up at once when no surface ends with that character.
+        lengths: dict[str, set[int]] = {}
+        for key in self._by_surface:
+            lengths.setdefault(key[-1], set()).add(len(key))
+        self._suffix_lengths: dict[str, tuple[int, ...]] = {
+            ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()
+        }
         self._cache: dict[str, Indicator | None] = {}
 
     @classmethod
@@ -286,7 +296,7 @@ class Catalog:
             found, decided = self._match_normalised(s)
             if decided:
                 return found
-            for word in _TRAILING:
+            for word in _TRAILING.get(s[-1], ()):
                 if s.endswith(word):
                     s = s[: -len(word)]
                     break
@@ -304,10 +314,11 @@ class Catalog:
         if hit is not None:
             return hit, True
         n = len(s)
-        for start in range(max(1, n - self._max_key), n):  # longest suffix first
-            hit = self._by_surface.get(s[start:])
-            if hit is not None:
-                return (hit if _is_scope(s[:start]) else None), True
+        for length in self._suffix_lengths.get(s[-1], ()):  # longest suffix first
+            if length < n:
+                hit = self._by_surface.get(s[n - length :])
+                if hit is not None:
+                    return (hit if _is_scope(s[: n - length]) else None), True
         return None, False
 
 

@@ -8,10 +8,11 @@ All matching happens on the normalised text; spans are mapped back at the end.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
-from targetboard.catalog import match_indicator
+from targetboard.catalog import load_catalog, match_indicator
 from targetboard.extract.document import BULLETIN, REPORT, DocumentContext, analyse
 from targetboard.extract.lexicon import Lexicon, lexicon
 from targetboard.extract.quantities import Mention, find_mentions
@@ -201,13 +202,17 @@ def _kind(lex: Lexicon, ctx: DocumentContext, sentence: str, upto: int, pos: int
     return "outcome" if ctx.genre == REPORT else "target"
 
 
+#: Units such as 年, 场 or 位 count only after a verb that introduces a quantity.
+_WEAK_UNIT_CUE = re.compile(r"(?:达到|达|为|提高到|提高|延长|增加|缩短|超过|突破|减少|不少于|不低于|等|举办|开展|共)$")
+
+
 def _unit_ok(lex: Lexicon, m: Mention, pre: str) -> bool:
     if m.unit is None:
         return False
     if m.unit in lex.weak_units:
         if m.unit == "年" and m.value >= 1900:
             return False
-        return bool(re.search(r"(?:达到|达|为|提高到|提高|延长|增加|缩短|超过|突破|减少|不少于|不低于|等|举办|开展|共)$", pre.rstrip()))
+        return bool(_WEAK_UNIT_CUE.search(pre.rstrip()))
     return True
 
 
@@ -328,7 +333,7 @@ def _process_sentence(
         cuts.update((m.start(), m.start() + 1, m.end() - 1, m.end()))
     bounds = sorted(cuts)
     carried: str | None = None
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         clause = sentence[a:b]
         if not clause.strip() or _CLAUSE_SEP.fullmatch(clause) or clause in "()":
             continue
@@ -433,10 +438,16 @@ def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: 
             e -= 1
         while s < e and nt.original[s] in " \t\n":
             s += 1
+        indicator = match_indicator(d.metric) if d.metric else None
+        if d.unit in ("万", "亿", "万亿") and indicator and d.measure != "growth":
+            # 工业应税销售突破千亿大关: the unit the text leaves implicit comes from the catalog.
+            base = load_catalog().get(indicator).unit.lstrip("万亿千百")
+            if base and base not in ("%", "‰"):
+                d.unit += base
         items.append(
             Item(
                 kind=d.kind, start=s, end=e, text=nt.original[s:e], metric=d.metric,
-                indicator=match_indicator(d.metric) if d.metric else None, measure=d.measure,
+                indicator=indicator, measure=d.measure,
                 value=d.value, value_high=d.value_high, unit=d.unit, comparator=d.comparator, period=d.period,
                 modality=d.modality, rank=d.rank, peer_group=d.peer_group, region=None, rule=d.rule, table=d.table,
             )

@@ -18,10 +18,11 @@ _CN = "[零〇一二两三四五六七八九十百千万亿]"
 _CN_NUM = f"{_CN}+(?:点[零〇一二三四五六七八九]+)?"
 _AR_NUM = r"\d+(?:\.\d+)?"
 _DASH = r"(?:-|~|～|—|–|至|到)"
+_CN_AFTER_OK = re.compile(r"以上|左右|以内|以下|上下|大关|的(?:目标|增长|水平)")
 
 #: Verbs or comparators that license a Chinese-numeral quantity right after them.
 _CN_CUES = (
-    "达到", "达", "突破", "超过", "超", "增长", "增加", "减少", "下降", "提高", "实现", "完成", "为", "近", "约",
+    "达到", "达", "突破", "超过", "超", "增长", "增加", "减少", "下降", "提高", "实现", "完成", "近", "约",
     "新增", "累计", "共", "保持在", "控制在", "不低于", "不少于", "至少", "逾", "降低", "提升", "扩大", "引进",
 )
 
@@ -68,7 +69,7 @@ def _patterns() -> _Patterns:
         rf"|(?P<cheng>[一二三四五六七八九](?:点[一二三四五六七八九])?)成(?=以上|左右|多|以内|[,。;:)]|$)"
         r"|翻(?P<fan>[一两二三四]?)番"
         r"|(?<=减少)(?P<half>一半)"
-        rf"|(?P<mag>[一二三四五六七八九]?[十百千]?(?:亿|万))(?=大关)"
+        rf"|(?P<mag>[一二三四五六七八九]?[十百千]?(?:亿|万))(?=\s*大\s*关)"
     )
     cn_cue = re.compile(f"(?:{alternation(_CN_CUES)})$")
     more_unit = re.compile(rf"(?:多|余)(?P<unit>{alternation(lex.list('units', 'base'))})")
@@ -138,7 +139,12 @@ def find_mentions(clause: str) -> list[Mention]:
         u1 = m.group("u1")
         if unit is None and u1 and num2:  # "6%-6.5" without a closing unit
             unit = u1
-        e = m.end("unit") if unit is not None and m.group("unit") else (m.end("more") if m.group("more") else m.end("num2") if num2 else m.end("num"))
+        if m.group("unit"):
+            e = m.end("unit")
+        elif m.group("more"):
+            e = m.end("more")
+        else:
+            e = m.end("num2") if num2 else m.end("num")
         value = float(num)
         high = float(num2) if num2 else None
         if high is not None and (u1 not in (None, unit) or high < value):
@@ -168,6 +174,8 @@ def find_mentions(clause: str) -> list[Mention]:
             continue
         if not any(c in "零〇一二两三四五六七八九十百千" for c in m.group("num")):
             continue  # a bare 亿/万 is a magnitude word (亿元以上项目), not a number
+        if re.match(r"[\u4e00-\u9fff]", clause[e:]) and not _CN_AFTER_OK.match(clause[e:]):
+            continue  # 九项举措, 两个维护: a numeral naming a set, not a quantity
         head, mag = split_magnitude(m.group("num"))
         value = parse_number(head)
         if value is None:

@@ -131,7 +131,8 @@ def find_tables(text: str, start: int = 0) -> tuple[list[TableCell], list[tuple[
             if "|" in jl:
                 parts = [c.strip() for c in jl.split("|")]
                 parts = [c for c in parts if c]
-                if parts and not re.fullmatch(_NUM, parts[0]) and all(re.fullmatch(_NUM, c) for c in parts[1:]) and len(parts) > 1:
+                numeric = [re.fullmatch(_NUM, c) is not None for c in parts]
+                if len(parts) > 1 and not numeric[0] and all(numeric[1:]):
                     label, nums = parts[0], parts[1:]
                 j += 1
             elif m := _SPACE_ROW.match(jl):

@@ -111,7 +111,9 @@ class NormalizedText:
 
 #: Phrases OpenCC's t2s leaves in traditional usage (著 is also a valid simplified character);
 #: same length, so offsets are unaffected.
-_PHRASE_FIXES = {"衣著": "衣着", "著力": "着力", "著重": "着重", "著眼": "着眼", "著手": "着手", "穿著": "穿着", "意味著": "意味着"}
+_PHRASE_FIXES = {
+    "衣著": "衣着", "著力": "着力", "著重": "着重", "著眼": "着眼", "著手": "着手", "穿著": "穿着", "意味著": "意味着",
+}
 _PHRASE_RE = re.compile("|".join(_PHRASE_FIXES))
 
 
