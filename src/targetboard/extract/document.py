@@ -44,7 +44,7 @@ class DocumentContext:
         """The year a figure at `pos` is about: a report's review looks back one year."""
         if self.year is None:
             return None
-        if self.genre == REPORT and self.section(pos) == "review":
+        if self.genre != BULLETIN and self.section(pos) == "review":
             return self.year - 1
         return self.year
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from targetboard.catalog import load_catalog, match_indicator
 from targetboard.extract.document import BULLETIN, REPORT, DocumentContext, analyse
 from targetboard.extract.lexicon import Lexicon, lexicon
-from targetboard.extract.quantities import Mention, find_mentions
+from targetboard.extract.quantities import Mention, find_mentions, may_hold_quantity
 from targetboard.extract.ranking import find_rankings
 from targetboard.extract.tables import find_tables
 from targetboard.model.items import Item
@@ -26,7 +26,7 @@ _CLAUSE_SEP = re.compile(r"[,:]")
 _PAREN_NUM = re.compile(r"\([^()]*\d[^()]*\)")
 _PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|“|”|\"|‘|’|《|》|【|】")
 _GAP = re.compile(r"(?:高于|超过|超出|快于|慢于|低于|领先|超)(?P<thing>[^\d]{2,})$")
-_QUOTED_TARGET = re.compile(r"^(?:的)?(?:(?P<ctl>控制)|预期|年度|奋斗)?目标")
+_QUOTED_TARGET = re.compile(r"^(?:的)?(?:(?P<ctl>控制|调控)|预期|年度|奋斗|计划)?目标")
 _GROWTH_AFTER = re.compile(r"^的(?:增长|增速)")
 
 _DISTRIBUTE = re.compile(r"分别|依次|(?:均|都|同步)(?=[增下提降上减达为实控保突超]|$)")
@@ -44,6 +44,17 @@ _MONTHS = re.compile(r"1-(\d{1,2})月")
 _BY_YEAR = re.compile(r"(?:到|至|在)(20\d\d)年")
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "~": "~", "=": "=", "range": "range"}
 _SPACES = re.compile(r"\s+")
+_RANK_QUICK = re.compile(r"第|首位|榜首")
+#: Verbs that, alone before a count, need the counted noun to make a metric (新建|50个|村级综合服务中心).
+_ACTION_VERB = re.compile(r"新建|建成|建设|新开工|开工|实施|培育|打造|创建|引进|举办|开展|新增|改造|整治|完成")
+#: 比2020年, 相当于2017年的, 达到2020年的: the base of a comparison, not part of the metric.
+_BASE_YEAR = re.compile(r"(?:比|较|相当于|达到|是|为)?(?:19|20)\d\d年(?:末|底)?(?:的)?$")
+_NOT_QUANTITY_AFTER = re.compile(r":\d|[级强档届期版号]")
+_INDEX_METRIC = re.compile(r"(?:指数|性别比)(?:为|是)?$")
+_CJK_START = re.compile(r"[\u4e00-\u9fff]")
+#: After 以上/以下, these continue a sentence; any other word makes the figure a definition (50亿元以上重大项目).
+_ITEM_AFTER = re.compile(r"的(?:增长|增速|目标|水平|幅度|控制目标|调控目标|预期目标)|[并且和与及而了,、;]|为|是|左右")
+_SUBJECT_END = re.compile(r"[,。;()]")
 
 
 @dataclass(slots=True)
@@ -72,18 +83,18 @@ def _clean_metric(lex: Lexicon, raw: str) -> str:
     s = _PAREN.sub("", _SPACES.sub("", raw))
     s = s.strip("#*-—·、和及与")
     for _ in range(8):
-        m = lex.strip_prefix_re.match(s)
-        if m and m.end() < len(s):
-            s = s[m.end() :]
+        w = lex.prefix_words.prefix(s)
+        if w and len(w) < len(s):
+            s = s[len(w) :]
             continue
-        m = lex.strip_suffix_re.search(s)
-        if m and m.start() > 0:
-            s = s[: m.start()]
+        w = lex.suffix_words.suffix(s)
+        if w and len(w) < len(s):
+            s = s[: -len(w)]
             continue
         break
-    if re.match(lex.data["metric"]["condition"], s):
+    if lex.condition_re.match(s):
         return ""
-    if s in lex.list("metric", "empty") or lex.strip_prefix_re.fullmatch(s) or lex.strip_suffix_re.fullmatch(s):
+    if s in lex.empty_metrics or lex.strip_prefix_re.fullmatch(s) or lex.strip_suffix_re.fullmatch(s):
         return ""
     return s
 
@@ -113,35 +124,37 @@ def _read_pre(lex: Lexicon, pre: str) -> _Reading:
     if gm and not re.search(r"(?:目标|计划|预期)", gm.group("thing")):
         s = s[: gm.start()]
         gap = True
+    s = _BASE_YEAR.sub("", s)
     for _ in range(10):
         changed = False
-        m = lex.before_re.search(s)
-        if m and not gap:
-            if before is None and measure_word is None:
-                before = lex.comparators_before[m.group()]
-            s = s[: m.start()]
+        w = lex.before_words.suffix(s)
+        if w and not gap:
+            if before is None:
+                before = lex.comparators_before[w]
+            s = s[: -len(w)]
             changed = True
-        m = lex.measure_end_re.search(s)
-        if m and measure_word is None and not gap:
-            word = m.group()
-            if not (word == "增" and s.endswith("新增")):
-                measure_word = word
-                s = s[: m.start()]
-                changed = True
-        m = lex.modality_end_re.search(s)
-        if m:
-            modality = modality or lex.modality_of[m.group()]
-            s = s[: m.start()]
+        w = lex.measure_words.suffix(s)
+        if w and measure_word is None and not gap and not (w == "增" and s.endswith("新增")):
+            measure_word = w
+            s = s[: -len(w)]
             changed = True
-        m = lex.strip_suffix_re.search(s)
-        if m and m.end() == len(s) and m.start() > 0:
-            s = s[: m.start()]
+        w = lex.modality_words.suffix(s)
+        if w:
+            modality = modality or lex.modality_of[w]
+            s = s[: -len(w)]
+            changed = True
+        if not changed and (w := lex.suffix_words.suffix(s)) and len(w) < len(s):
+            s = s[: -len(w)]
             changed = True
         if s.endswith("目标") and len(s) > 2:
             s = s[:-2]
             changed = True
         if not changed:
             break
+    w = lex.before_words.prefix(s)
+    if w and before is None and not gap and len(w) < len(s) and w in ("至少", "不少于", "不低于", "超过", "不超过"):
+        before = lex.comparators_before[w]  # 至少新建改扩建中小学8所
+        s = s[len(w) :]
     metric = _clean_metric(lex, s)
     sign = 1
     measure = "level"
@@ -167,11 +180,25 @@ def _modality_before(lex: Lexicon, sentence: str, upto: int) -> str | None:
     return found
 
 
+_FYP = {
+    "十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020),
+    "十四五": (2021, 2025), "十五五": (2026, 2030),
+}
+_FYP_RE = re.compile(r"(十一五|十二五|十三五|十四五|十五五)[”\"’]?(?:期间|时期|末)")
+_YEAR_LEAD = re.compile(r"^\s*(?:在|截至)?((?:19|20)\d\d)年(?!\d)")
+
+
 def _period(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
+    """ISO-like period code: 2022, 2022H1, 2022Q3, 2022M01-M09, 2021-2025."""
     m = _BY_YEAR.search(sentence)
     if m:
         return m.group(1)
-    year = ctx.period_year(pos)
+    f = _FYP_RE.search(sentence)
+    if f:
+        a, b = _FYP[f.group(1)]
+        return str(b) if f.group(0).endswith("末") else f"{a}-{b}"
+    lead = _YEAR_LEAD.search(sentence)
+    year = int(lead.group(1)) if lead else ctx.period_year(pos)
     if year is None:
         return None
     m2 = _MONTHS.search(sentence)
@@ -193,6 +220,9 @@ def _kind(lex: Lexicon, ctx: DocumentContext, sentence: str, upto: int, pos: int
         return "target" if section == "plan" and "预期" not in head and "去年" not in head else "outcome"
     if _BY_YEAR.search(head) or lex.target_cue_re.search(head):
         return "target"
+    f = _FYP_RE.search(head)
+    if f and ctx.year is not None and _FYP[f.group(1)][0] >= ctx.year - 1 and section != "review":
+        return "target"
     if lex.outcome_cue_re.search(head):
         return "outcome"
     if section == "plan":
@@ -206,13 +236,26 @@ def _kind(lex: Lexicon, ctx: DocumentContext, sentence: str, upto: int, pos: int
 _WEAK_UNIT_CUE = re.compile(r"(?:达到|达|为|提高到|提高|延长|增加|缩短|超过|突破|减少|不少于|不低于|等|举办|开展|共)$")
 
 
+_BARE_MAGNITUDES = frozenset({"万", "亿", "万亿", "兆", "千万", "百万"})
+
+
 def _unit_ok(lex: Lexicon, m: Mention, pre: str) -> bool:
     if m.unit is None:
         return False
     if m.unit in lex.weak_units:
         if m.unit == "年" and m.value >= 1900:
             return False
-        return bool(_WEAK_UNIT_CUE.search(pre.rstrip()))
+        head = pre.rstrip()
+        return bool(_WEAK_UNIT_CUE.search(head)) or lex.before_words.suffix(head) is not None
+    if m.unit in _BARE_MAGNITUDES:
+        # 减少6800多万 (noun elided) needs 多/余 or a verb or qualifier; a lone "2万" is page furniture.
+        head = _SPACES.sub("", pre)
+        return bool(
+            m.more
+            or _WEAK_UNIT_CUE.search(head)
+            or lex.before_words.suffix(head)
+            or lex.measure_words.suffix(head)
+        )
     return True
 
 
@@ -224,7 +267,7 @@ def _skip(clause: str, m: Mention) -> bool:
     if before == ":" and m.start >= 2 and clause[m.start - 2].isdigit():
         return True
     after = m.after
-    if re.match(r"^:\d", after) or re.match(r"^[级强档届期版号]", after):
+    if _NOT_QUANTITY_AFTER.match(after):
         return True
     if after[:1].isascii() and after[:1].isalpha() and m.unit is None:
         return True
@@ -286,27 +329,28 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
     prev_end = 0
     for i, m in enumerate(mentions):
         pre = clause[prev_end : m.start]
-        prev_end = m.end
         if m.unit is None:
             # Only index values with base 100 stand without a unit.
             head = _PAREN.sub("", _SPACES.sub("", pre))
-            if re.search(r"(?:指数|性别比)(?:为|是)?$", head) and 50 <= m.value <= 200:
+            if _INDEX_METRIC.search(head) and 50 <= m.value <= 200:
                 kept.append((m, pre))
-            continue
+                prev_end = m.end
+            continue  # not a quantity: its text stays part of the next mention's context
         if not _unit_ok(lex, m, pre):
             continue
+        prev_end = m.end
         # A count naming the subject of a later figure is no item (40个项目完成投资156亿元).
         if (
             i + 1 < len(mentions)
             and m.comparator is None
-            and re.match(r"^[\u4e00-\u9fff]", m.after)
+            and _CJK_START.match(m.after)
             and not _clean_metric(lex, pre)
             and not lex.measure_re.match(m.after)
             and not _COORD.match(m.after)
         ):
             continue
         # 30亿元以上项目: a threshold inside a metric's own definition.
-        if m.comparator in (">=", "<=") and re.match(r"^(?:的)?(?:项目|企业|工业|规模|重点|产业|大项目|以上)", m.after):
+        if m.comparator in (">=", "<=") and _CJK_START.match(m.after) and not _ITEM_AFTER.match(m.after):
             continue
         kept.append((m, pre))
     return kept
@@ -317,13 +361,16 @@ _COORD_ONLY = re.compile(r"[、和及与]*")
 
 def _subject_after(lex: Lexicon, after: str) -> str:
     """The noun phrase after a count: 27个|项目进入省重大项目投资计划 -> 项目进入省重大项目投资计划."""
-    return _clean_metric(lex, re.split(r"[,。;()]", after)[0])
+    return _clean_metric(lex, _SUBJECT_END.split(after, maxsplit=1)[0])
 
 
 def _process_sentence(
     lex: Lexicon, ctx: DocumentContext, text: str, s_start: int, s_end: int, out: list[_Draft]
 ) -> None:
     sentence = text[s_start:s_end]
+    quick = may_hold_quantity(sentence)
+    if not quick and not _RANK_QUICK.search(sentence):
+        return  # most sentences of a plan hold no number: leave them at one regex search
     # Clause boundaries: commas and colons, plus parentheses that hold numbers of their own.
     cuts = {0, len(sentence)}
     for m in _CLAUSE_SEP.finditer(sentence):
@@ -333,6 +380,7 @@ def _process_sentence(
         cuts.update((m.start(), m.start() + 1, m.end() - 1, m.end()))
     bounds = sorted(cuts)
     carried: str | None = None
+    carried_reading: _Reading | None = None
     for a, b in itertools.pairwise(bounds):
         clause = sentence[a:b]
         if not clause.strip() or _CLAUSE_SEP.fullmatch(clause) or clause in "()":
@@ -340,6 +388,8 @@ def _process_sentence(
         in_paren = a > 0 and sentence[a - 1] == "("
         c_abs = s_start + a
         c_end = s_start + b
+        if not quick or not may_hold_quantity(clause):
+            continue
         kept = _keep(lex, [m for m in find_mentions(clause) if not _skip(clause, m)], clause)
         i = 0
         while i < len(kept):
@@ -354,17 +404,24 @@ def _process_sentence(
             distribute = bool(_DISTRIBUTE.search(pre_clean))
             if pre_clean.endswith("等"):  # A、B、C等30场招商活动: the metric follows the count
                 metric = _subject_after(lex, m.after) or metric
+            names_itself = (
+                m.unit not in ("%", "‰", "个百分点", "百分点")
+                and _CJK_START.match(m.after) is not None
+                and not lex.measure_re.match(m.after)
+                and not _COORD.match(m.after)
+                and not _QUOTED_TARGET.match(m.after)
+            )
+            if metric and names_itself and _ACTION_VERB.fullmatch(metric):
+                metric += _subject_after(lex, m.after)  # 新建50个村级综合服务中心
+            quoted_target = not metric and _QUOTED_TARGET.match(m.after) is not None
             if not metric:
                 # 27个项目进入省重大项目投资计划: a count followed by its noun phrase names itself.
-                if (
-                    m.unit not in ("%", "‰", "个百分点", "百分点")
-                    and re.match(r"^[\u4e00-\u9fff]", m.after)
-                    and not lex.measure_re.match(m.after)
-                    and not _COORD.match(m.after)
-                ):
+                if names_itself:
                     metric = _subject_after(lex, m.after)
                 if not metric and carried:
                     metric = carried
+                    if quoted_target and carried_reading is not None:
+                        reading.measure, reading.sign = carried_reading.measure, carried_reading.sign
                 if not metric and (reading.measure == "growth" or _GROWTH_AFTER.match(m.after)):
                     metric = "经济"
             i = j
@@ -381,6 +438,7 @@ def _process_sentence(
                 _emit(lex, ctx, sentence, a, c_abs, c_end, g, met, reading, out)
             if not in_paren:
                 carried = pairs[-1][1] if len(pairs) == 1 else metric
+                carried_reading = reading
     for r in find_rankings(sentence):
         metric = r.metric or carried
         if not metric:

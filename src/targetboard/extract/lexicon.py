@@ -15,6 +15,30 @@ def alternation(words: list[str] | tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+class WordSet:
+    """Longest word of a list at the start or end of a string, by set look-ups per length.
+
+    Faster than an anchored regex alternation (`(?:...)$` has to try every position), and these
+    look-ups run for every quantity.
+    """
+
+    def __init__(self, words: list[str] | tuple[str, ...]) -> None:
+        self.words = frozenset(words)
+        self.lengths = sorted({len(w) for w in self.words}, reverse=True)
+
+    def suffix(self, s: str) -> str | None:
+        for n in self.lengths:
+            if n <= len(s) and s[-n:] in self.words:
+                return s[-n:]
+        return None
+
+    def prefix(self, s: str) -> str | None:
+        for n in self.lengths:
+            if n <= len(s) and s[:n] in self.words:
+                return s[:n]
+        return None
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """The parsed lexicon plus compiled patterns; see `rules/lexicon.toml` for the meaning of each list."""
@@ -41,6 +65,13 @@ class Lexicon:
     strip_prefix_re: re.Pattern[str]
     strip_suffix_re: re.Pattern[str]
     task_verb_re: re.Pattern[str]
+    condition_re: re.Pattern[str]
+    before_words: WordSet
+    measure_words: WordSet
+    modality_words: WordSet
+    prefix_words: WordSet
+    suffix_words: WordSet
+    empty_metrics: frozenset[str]
 
     def list(self, section: str, key: str) -> list[str]:
         return list(self.data[section][key])
@@ -54,7 +85,7 @@ def lexicon() -> Lexicon:
     u = data["units"]
     base = alternation(u["base"])
     mags = alternation(u["magnitudes"])
-    unit_pattern = f"(?:{alternation(u['percent'])}|(?:{mags})?(?:{base})|万亿|亿|万)"
+    unit_pattern = f"(?:{alternation(u['percent'])}|(?:{mags})?(?:{base})|万亿|亿|万|兆)"
     c = data["comparators"]
     m = data["measures"]
     mod = data["modality"]
@@ -84,4 +115,11 @@ def lexicon() -> Lexicon:
         strip_prefix_re=re.compile(f"^(?:{alternation(met['strip_prefix'])})"),
         strip_suffix_re=re.compile(f"(?:{alternation(met['strip_suffix'])})$"),
         task_verb_re=re.compile(alternation(data["plan"]["task_verbs"])),
+        condition_re=re.compile(met["condition"]),
+        before_words=WordSet(list(c["before"])),
+        measure_words=WordSet(m["growth_up"] + m["growth_down"] + m["growth_nouns"]),
+        modality_words=WordSet(list(modality_of)),
+        prefix_words=WordSet(met["strip_prefix"]),
+        suffix_words=WordSet(met["strip_suffix"]),
+        empty_metrics=frozenset(met["empty"]),
     )

@@ -18,12 +18,15 @@ _CN = "[零〇一二两三四五六七八九十百千万亿]"
 _CN_NUM = f"{_CN}+(?:点[零〇一二三四五六七八九]+)?"
 _AR_NUM = r"\d+(?:\.\d+)?"
 _DASH = r"(?:-|~|～|—|–|至|到)"
+#: Verbs after which "numeral + count unit + noun" is a quantity (新建五十个村级综合服务中心).
+_CN_COUNT_CUES = re.compile(r"(?:新建|建成|建设|培育|打造|新开工|开工|实施|创建|引进|新增)$")
 _CN_AFTER_OK = re.compile(r"以上|左右|以内|以下|上下|大关|的(?:目标|增长|水平)")
 
 #: Verbs or comparators that license a Chinese-numeral quantity right after them.
 _CN_CUES = (
     "达到", "达", "突破", "超过", "超", "增长", "增加", "减少", "下降", "提高", "实现", "完成", "近", "约",
     "新增", "累计", "共", "保持在", "控制在", "不低于", "不少于", "至少", "逾", "降低", "提升", "扩大", "引进",
+    "新建", "建成", "建设", "培育", "打造", "新开工", "开工", "实施", "创建", "提升至", "提高至", "提高到",
 )
 
 
@@ -58,7 +61,7 @@ def _patterns() -> _Patterns:
     lex = lexicon()
     unit = lex.unit_pattern
     arabic = re.compile(
-        rf"(?P<num>{_AR_NUM})[ \t]*(?:(?P<u1>%|‰)?[ \t]*{_DASH}[ \t]*(?P<num2>{_AR_NUM}))?"
+        rf"(?P<num>{_AR_NUM})[ \t]*(?:(?P<u1>%|‰|万亿|亿|万)?[ \t]*{_DASH}[ \t]*(?P<num2>{_AR_NUM}))?"
         rf"(?P<more>多|余)?[ \t]*(?P<unit>{unit})?"
     )
     chinese = re.compile(
@@ -66,10 +69,10 @@ def _patterns() -> _Patterns:
     )
     special = re.compile(
         rf"百分之(?P<pct>{_CN_NUM}|{_AR_NUM})(?:{_DASH}(?:百分之)?(?P<pct2>{_CN_NUM}|{_AR_NUM}))?"
-        rf"|(?P<cheng>[一二三四五六七八九](?:点[一二三四五六七八九])?)成(?=以上|左右|多|以内|[,。;:)]|$)"
-        r"|翻(?P<fan>[一两二三四]?)番"
+        rf"|(?P<cheng>[一二两三四五六七八九](?:点[一二三四五六七八九])?)成(?=以上|左右|多|以内|[,。;:)]|$)"
+        r"|翻了?(?P<fan>[一两二三四]?)番"
         r"|(?<=减少)(?P<half>一半)"
-        rf"|(?P<mag>[一二三四五六七八九]?[十百千]?(?:亿|万))(?=\s*大\s*关)"
+        rf"|(?P<mag>[一二两三四五六七八九]?[十百千]?(?:亿|万))(?=\s*大\s*关)"
     )
     cn_cue = re.compile(f"(?:{alternation(_CN_CUES)})$")
     more_unit = re.compile(rf"(?:多|余)(?P<unit>{alternation(lex.list('units', 'base'))})")
@@ -83,6 +86,17 @@ def _after_qualifier(lex: Lexicon, after: str) -> tuple[str | None, int]:
     return lex.comparators_after[m.group()], m.end()
 
 
+def may_hold_quantity(text: str) -> bool:
+    """Cheap pre-check: can `find_mentions` find anything here? (digits, 百分之, 成, 番, 一半, 大关, numerals+unit)."""
+    return _QUICK.search(text) is not None or _patterns().chinese.search(text) is not None
+
+
+_QUICK = re.compile(r"\d|百分之|成|番|一半|大\s*关")
+_SPECIAL_QUICK = re.compile(r"百分之|成|番|一半|大\s*关")
+_DIGIT = re.compile(r"\d")
+_CN_QUICK = re.compile(r"[零〇一二两三四五六七八九十百千]")
+
+
 def find_mentions(clause: str) -> list[Mention]:
     """All quantity mentions in a normalised clause, left to right, non-overlapping."""
     lex = lexicon()
@@ -93,7 +107,8 @@ def find_mentions(clause: str) -> list[Mention]:
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    for m in pats.special.finditer(clause):
+    specials = pats.special.finditer(clause) if _SPECIAL_QUICK.search(clause) else ()
+    for m in specials:
         if not free(m.start(), m.end()):
             continue
         g = m.groupdict()
@@ -131,7 +146,8 @@ def find_mentions(clause: str) -> list[Mention]:
         found.append(Mention(m.start(), end, value, high, unit, comp, False, clause[end:], True, fixed))
         taken.append((m.start(), end))
 
-    for m in pats.arabic.finditer(clause):
+    arabics = pats.arabic.finditer(clause) if _DIGIT.search(clause) else ()
+    for m in arabics:
         s, e = m.start(), m.end()
         if not free(s, e):
             continue
@@ -147,7 +163,7 @@ def find_mentions(clause: str) -> list[Mention]:
             e = m.end("num2") if num2 else m.end("num")
         value = float(num)
         high = float(num2) if num2 else None
-        if high is not None and (u1 not in (None, unit) or high < value):
+        if high is not None and ((u1 is not None and not (unit or "").startswith(u1)) or high < value):
             high = None
             e = m.end("num")
             unit = u1
@@ -162,19 +178,24 @@ def find_mentions(clause: str) -> list[Mention]:
         found.append(Mention(s, e, value, high, unit, comp, more, clause[e:], False))
         taken.append((s, e))
 
-    for m in pats.chinese.finditer(clause):
+    chineses = pats.chinese.finditer(clause) if _CN_QUICK.search(clause) else ()
+    for m in chineses:
         s, e = m.start(), m.end()
         if not free(s, e):
             continue
         unit = m.group("unit")
-        if unit in lex.weak_units or unit == "个":
+        if unit in lex.weak_units:
             continue
         pre = clause[:s].rstrip()
         if not pats.cn_cue.search(pre):
             continue
         if not any(c in "零〇一二两三四五六七八九十百千" for c in m.group("num")):
             continue  # a bare 亿/万 is a magnitude word (亿元以上项目), not a number
-        if re.match(r"[\u4e00-\u9fff]", clause[e:]) and not _CN_AFTER_OK.match(clause[e:]):
+        if (
+            re.match(r"[\u4e00-\u9fff]", clause[e:])
+            and not _CN_AFTER_OK.match(clause[e:])
+            and not _CN_COUNT_CUES.search(pre)
+        ):
             continue  # 九项举措, 两个维护: a numeral naming a set, not a quantity
         head, mag = split_magnitude(m.group("num"))
         value = parse_number(head)

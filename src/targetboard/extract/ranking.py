@@ -41,6 +41,7 @@ _SPLIT = re.compile(r"[、和及与]")
 _CLAUSE = re.compile(r"[,:]")
 _GROWTH = re.compile(r"增幅|增速|增长")
 _STRIP = re.compile(r"(?:等)?(?:主要)?(?:经济)?(?:指标)?(?:增幅|增速|增长|总量|总额|规模)?(?:均|都|分别)?$")
+_DURATION = re.compile(r"(?:连续|已经|已)?[一二三四五六七八九十两\d]+(?:年|次|个季度|个月)(?:来)?$")
 _LEAD = re.compile(r"^(?:其中|全年|今年|上半年|前三季度|一季度|全市|全县|全区|我市|我县|实现)+")
 
 
@@ -65,7 +66,7 @@ def find_rankings(sentence: str) -> list[RankingClaim]:
             cstart = c.end()
         subject = sentence[cstart : m.start()]
         measure = "growth" if _GROWTH.search(subject) else "level"
-        subject = _LEAD.sub("", _STRIP.sub("", re.sub(r"\s|“|”", "", subject)))
+        subject = _LEAD.sub("", _STRIP.sub("", _DURATION.sub("", re.sub(r"\s|“|”", "", subject))))
         subject = re.sub(r"等[^、]*$", "", subject)
         metrics: list[str | None] = [p for p in _SPLIT.split(subject) if p] or [None]
         for metric in metrics:

@@ -65,8 +65,10 @@ def _clean_label(label: str) -> str:
     return s.strip(":")
 
 
-def _columns_for(headers: list[str], k: int, caption: str) -> list[Column | None]:
+def _columns_for(headers: list[str], k: int, caption: str, row_unit: str | None = None) -> list[Column | None]:
     cols = [_column(h, caption) for h in headers[-k:]] if len(headers) >= k else []
+    if row_unit:
+        cols = [Column("level", row_unit, "") if c is None else c for c in cols]
     if len(cols) != k:
         return [None] * k
     return cols
@@ -127,10 +129,19 @@ def find_tables(text: str, start: int = 0) -> tuple[list[TableCell], list[tuple[
                 break
             label: str | None = None
             nums: list[str] = []
+            row_unit: str | None = None
+            col_headers = headers
             r_start, r_end = jpos, jpos + len(jl)
             if "|" in jl:
                 parts = [c.strip() for c in jl.split("|")]
                 parts = [c for c in parts if c]
+                heads = [h.replace(" ", "") for h in headers]
+                if "单位" in heads and len(heads) == len(parts) and heads.index("单位") > 0:
+                    # A unit column (指标 | 单位 | 绝对数 | 比上年增长(%)): the row names its own unit.
+                    u = heads.index("单位")
+                    row_unit = parts[u]
+                    col_headers = [h for k, h in enumerate(headers) if k != u]
+                    parts = [c for k, c in enumerate(parts) if k != u]
                 numeric = [re.fullmatch(_NUM, c) is not None for c in parts]
                 if len(parts) > 1 and not numeric[0] and all(numeric[1:]):
                     label, nums = parts[0], parts[1:]
@@ -150,7 +161,7 @@ def find_tables(text: str, start: int = 0) -> tuple[list[TableCell], list[tuple[
             if label is None or not nums:
                 break
             rows_found += 1
-            cols = _columns_for(headers, len(nums), caption)
+            cols = _columns_for(col_headers, len(nums), caption, row_unit)
             metric = _clean_label(label)
             for num, col in zip(nums, cols, strict=True):
                 if col is None or not metric:
