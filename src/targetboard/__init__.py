@@ -2,8 +2,13 @@
 
 The library comes first; the CLI (`targetboard.cli`) is a thin layer over these calls::
 
-    from targetboard import extract, extract_plan, read_document
+    from targetboard.extract import extract, extract_plan
+    from targetboard.text import read_document
+
     items = extract(read_document("plan.docx").text)
+
+(`targetboard.extract` is the extractor package; the top-level module deliberately does not re-export
+a function of the same name, so ``import targetboard.extract.engine`` keeps working.)
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -13,8 +18,4 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0"
 
-from targetboard.extract import extract
-from targetboard.extract.plan import extract_plan
-from targetboard.text.readers import read_document
-
-__all__ = ["__version__", "extract", "extract_plan", "read_document"]
+__all__ = ["__version__"]

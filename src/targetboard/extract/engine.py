@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from targetboard.catalog import load_catalog, match_indicator
@@ -18,6 +19,7 @@ from targetboard.extract.lexicon import Lexicon, lexicon
 from targetboard.extract.quantities import Mention, find_mentions, may_hold_quantity
 from targetboard.extract.ranking import find_rankings
 from targetboard.extract.tables import find_tables
+from targetboard.extract.tasks import is_commitment, uncovered_runs
 from targetboard.model.items import Item
 from targetboard.text.normalize import NormalizedText, normalize
 
@@ -173,13 +175,6 @@ def _split_coordinated(metric: str) -> list[str]:
     return parts
 
 
-def _modality_before(lex: Lexicon, sentence: str, upto: int) -> str | None:
-    found = None
-    for m in lex.modality_re.finditer(sentence, 0, upto):
-        found = lex.modality_of[m.group()]
-    return found
-
-
 _FYP = {
     "十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020),
     "十四五": (2021, 2025), "十五五": (2026, 2030),
@@ -210,26 +205,63 @@ def _period(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
     return str(year)
 
 
-def _kind(lex: Lexicon, ctx: DocumentContext, sentence: str, upto: int, pos: int) -> str:
-    """target or outcome, from the sentence's cues and the document section."""
-    head = sentence[:upto]
-    section = ctx.section(pos)
-    if ctx.genre == BULLETIN:
-        return "outcome"
-    if "预计" in head:
-        return "target" if section == "plan" and "预期" not in head and "去年" not in head else "outcome"
-    if _BY_YEAR.search(head) or lex.target_cue_re.search(head):
-        return "target"
-    f = _FYP_RE.search(head)
-    if f and ctx.year is not None and _FYP[f.group(1)][0] >= ctx.year - 1 and section != "review":
-        return "target"
-    if lex.outcome_cue_re.search(head):
-        return "outcome"
-    if section == "plan":
-        return "target"
-    if section == "review":
-        return "outcome"
-    return "outcome" if ctx.genre == REPORT else "target"
+_NEVER = 1 << 30
+
+
+class _Cues:
+    """A sentence's cue positions, found once and asked per mention (the hot path of `_emit`)."""
+
+    __slots__ = ("fyp", "modalities", "outcome", "periods", "qunian", "sentence", "target", "yuji", "yuqi")
+
+    def __init__(self, lex: Lexicon, sentence: str) -> None:
+        self.sentence = sentence
+        self.yuji = sentence.find("预计") if "预计" in sentence else _NEVER
+        self.yuqi = sentence.find("预期") if "预期" in sentence else _NEVER
+        self.qunian = sentence.find("去年") if "去年" in sentence else _NEVER
+        by_year = _BY_YEAR.search(sentence)
+        cue = lex.target_cue_re.search(sentence)
+        self.target = min(by_year.end() if by_year else _NEVER, cue.end() if cue else _NEVER)
+        out = lex.outcome_cue_re.search(sentence)
+        self.outcome = out.end() if out else _NEVER
+        self.fyp = _FYP_RE.search(sentence)
+        self.modalities = [(m.end(), lex.modality_of[m.group()]) for m in lex.modality_re.finditer(sentence)]
+        self.periods: dict[int | None, str | None] = {}
+
+    def modality_before(self, upto: int) -> str | None:
+        found = None
+        for end, modality in self.modalities:
+            if end > upto:
+                break
+            found = modality
+        return found
+
+    def period(self, ctx: DocumentContext, pos: int) -> str | None:
+        key = ctx.period_year(pos)
+        if key not in self.periods:
+            self.periods[key] = _period(ctx, self.sentence, pos)
+        return self.periods[key]
+
+    def kind(self, ctx: DocumentContext, upto: int, pos: int) -> str:
+        """target or outcome, from the sentence's cues before `upto` and the document section."""
+        section = ctx.section(pos)
+        if ctx.genre == BULLETIN:
+            return "outcome"
+        if self.yuji + 2 <= upto:
+            plan_estimate = section == "plan" and self.yuqi + 2 > upto and self.qunian + 2 > upto
+            return "target" if plan_estimate else "outcome"
+        if self.target <= upto:
+            return "target"
+        f = self.fyp
+        if f and f.end() <= upto and ctx.year is not None and _FYP[f.group(1)][0] >= ctx.year - 1:
+            if section != "review":
+                return "target"
+        if self.outcome <= upto:
+            return "outcome"
+        if section == "plan":
+            return "target"
+        if section == "review":
+            return "outcome"
+        return "outcome" if ctx.genre == REPORT else "target"
 
 
 #: Units such as 年, 场 or 位 count only after a verb that introduces a quantity.
@@ -275,7 +307,7 @@ def _skip(clause: str, m: Mention) -> bool:
 
 
 def _emit(
-    lex: Lexicon, ctx: DocumentContext, sentence: str, a: int, c_abs: int, c_end: int,
+    ctx: DocumentContext, cues: _Cues, a: int, c_abs: int, c_end: int,
     m: Mention, metric: str, reading: _Reading, out: list[_Draft],
 ) -> None:
     """Turn one mention plus its reading into a draft item."""
@@ -308,16 +340,16 @@ def _emit(
         if high is not None and high < value:
             value, high = high, value
     pos = c_abs + m.start
-    kind = kind_forced or _kind(lex, ctx, sentence, a + m.start, pos)
+    kind = kind_forced or cues.kind(ctx, a + m.start, pos)
     modality = None
     if kind == "target":
-        modality = reading.modality or _modality_before(lex, sentence, a + m.start)
+        modality = reading.modality or cues.modality_before(a + m.start)
         if modality == "expect" and ctx.section(pos) == "review":
             modality = None
     out.append(
         _Draft(
             kind=kind, start=c_abs, end=c_end, metric=metric, measure=measure, value=value, value_high=high,
-            unit=m.unit or None, comparator=comparator, period=_period(ctx, sentence, pos), modality=modality,
+            unit=m.unit or None, comparator=comparator, period=cues.period(ctx, pos), modality=modality,
             rule="quantity",
         )
     )
@@ -368,8 +400,9 @@ def _process_sentence(
     lex: Lexicon, ctx: DocumentContext, text: str, s_start: int, s_end: int, out: list[_Draft]
 ) -> None:
     sentence = text[s_start:s_end]
-    quick = may_hold_quantity(sentence)
-    if not quick and not _RANK_QUICK.search(sentence):
+    found = find_mentions(sentence) if may_hold_quantity(sentence) else []
+    may_rank = _RANK_QUICK.search(sentence) is not None
+    if not found and not may_rank:
         return  # most sentences of a plan hold no number: leave them at one regex search
     # Clause boundaries: commas and colons, plus parentheses that hold numbers of their own.
     cuts = {0, len(sentence)}
@@ -381,16 +414,30 @@ def _process_sentence(
     bounds = sorted(cuts)
     carried: str | None = None
     carried_reading: _Reading | None = None
+    cues: _Cues | None = None
+    k = 0  # next mention (they are sorted by start)
     for a, b in itertools.pairwise(bounds):
-        clause = sentence[a:b]
-        if not clause.strip() or _CLAUSE_SEP.fullmatch(clause) or clause in "()":
+        if k >= len(found):
+            break
+        if found[k].start >= b:
             continue
+        clause = sentence[a:b]
         in_paren = a > 0 and sentence[a - 1] == "("
         c_abs = s_start + a
         c_end = s_start + b
-        if not quick or not may_hold_quantity(clause):
-            continue
-        kept = _keep(lex, [m for m in find_mentions(clause) if not _skip(clause, m)], clause)
+        mentions: list[Mention] = []
+        while k < len(found) and found[k].start < b:
+            m = found[k]
+            k += 1
+            if m.start < a:
+                continue
+            # Re-base on the clause: offsets and the text after it stop at the clause's end.
+            m.start -= a
+            m.end = min(m.end, b) - a
+            m.after = clause[m.end :]
+            if not _skip(clause, m):
+                mentions.append(m)
+        kept = _keep(lex, mentions, clause)
         i = 0
         while i < len(kept):
             m, pre = kept[i]
@@ -435,11 +482,13 @@ def _process_sentence(
             else:
                 pairs = [(g, metric) for g in group]
             for g, met in pairs:
-                _emit(lex, ctx, sentence, a, c_abs, c_end, g, met, reading, out)
+                if cues is None:
+                    cues = _Cues(lex, sentence)
+                _emit(ctx, cues, a, c_abs, c_end, g, met, reading, out)
             if not in_paren:
                 carried = pairs[-1][1] if len(pairs) == 1 else metric
                 carried_reading = reading
-    for r in find_rankings(sentence):
+    for r in find_rankings(sentence) if may_rank else ():
         metric = r.metric or carried
         if not metric:
             continue
@@ -463,8 +512,33 @@ def _join_soft_breaks(text: str) -> str:
     return _SOFT_BREAK.sub(lambda m: " " * len(m.group()), text)
 
 
+_TASK_SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
+
+
+def _add_tasks(ctx: DocumentContext, text: str, drafts: list[_Draft]) -> None:
+    """Task items for the commitments no quantified item covers (none in reviews and bulletins)."""
+    if ctx.genre == BULLETIN:
+        return
+    spans = sorted((d.start, d.end) for d in drafts)
+    starts = [s for s, _ in spans]
+    tasks: list[_Draft] = []
+    for m in _TASK_SENTENCE.finditer(text, ctx.body_start):
+        section = ctx.section(m.start())
+        if section == "review" or not is_commitment(m.group(), in_plan=section == "plan"):
+            continue
+        lo = bisect_left(starts, m.start() - 2000)
+        hi = bisect_left(starts, m.end())
+        covered = spans[lo:hi]
+        for a, b in uncovered_runs(text, m.start(), m.end(), covered):
+            if b - a >= 4:
+                tasks.append(_Draft(kind="task", start=a, end=b, rule="clause"))
+    drafts.extend(tasks)
+
+
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    """Is `pos` inside one of the sorted, non-overlapping `spans`?"""
+    k = bisect_right(spans, (pos, len(spans) + pos + 1)) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
 def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: str | None = None) -> list[Item]:
@@ -487,6 +561,7 @@ def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: 
         if _inside(m.start(), consumed):
             continue
         _process_sentence(lex, ctx, flowing, m.start(), m.end(), drafts)
+    _add_tasks(ctx, flowing, drafts)
     drafts.sort(key=lambda d: (d.start, d.end))
     items: list[Item] = []
     for d in drafts:

@@ -25,14 +25,20 @@ class WordSet:
     def __init__(self, words: list[str] | tuple[str, ...]) -> None:
         self.words = frozenset(words)
         self.lengths = sorted({len(w) for w in self.words}, reverse=True)
+        self.last_chars = frozenset(w[-1] for w in self.words)
+        self.first_chars = frozenset(w[0] for w in self.words)
 
     def suffix(self, s: str) -> str | None:
+        if not s or s[-1] not in self.last_chars:
+            return None
         for n in self.lengths:
             if n <= len(s) and s[-n:] in self.words:
                 return s[-n:]
         return None
 
     def prefix(self, s: str) -> str | None:
+        if not s or s[0] not in self.first_chars:
+            return None
         for n in self.lengths:
             if n <= len(s) and s[:n] in self.words:
                 return s[:n]

@@ -18,15 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from targetboard.extract.engine import extract_normalized
-from targetboard.extract.lexicon import lexicon
+from targetboard.extract.tasks import uncovered_runs
 from targetboard.model.items import Item
 from targetboard.text.normalize import NormalizedText, normalize
 
 _SENT = re.compile(r"[^。!?;\n]+(?:[。!?;]|$)")
 _PILLAR_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+[、.]")
 _OBJECTIVE_HEADING = re.compile(r"^\s*\([一二三四五六七八九十]+\)")
-_CLAUSE = re.compile(r"[^,;:。!?]+[,;:。!?]?")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _HEADER = re.compile(r"\A((?:[A-Z]+:[^\n]*\n)+)\n")
 
 
@@ -109,36 +107,6 @@ def _is_inline_heading(s: _Sentence) -> bool:
     )
 
 
-def _is_commitment(sentence: str) -> bool:
-    """A sentence that opens with a task verb (after 要/将/进一步): 加快推进…, 要深化…."""
-    core = re.sub(r"^(?:[一二三四五六七八九十]是|要|将|必须|进一步|继续|全力|坚决)+", "", sentence.lstrip())
-    m = lexicon().task_verb_re.match(core)
-    return m is not None
-
-
-def _task_spans(nt: NormalizedText, sent: _Sentence, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Original spans of the runs of clauses in a sentence that no quantified item covers."""
-    spans: list[tuple[int, int]] = []
-    run: tuple[int, int] | None = None
-    for m in _CLAUSE.finditer(nt.text, sent.start, sent.end):
-        os_, oe = nt.to_original(m.start(), m.end())
-        hit = any(os_ < b and a < oe for a, b in covered)
-        if hit or not _CJK.search(m.group()):
-            if run:
-                spans.append(run)
-            run = None
-            continue
-        run = (run[0], oe) if run else (os_, oe)
-    if run:
-        spans.append(run)
-    out = []
-    for a, b in spans:
-        while b > a and nt.original[b - 1] in " \t，,;；:：":
-            b -= 1
-        out.append((a, b))
-    return out
-
-
 def build_plan(nt: NormalizedText, items: list[Item]) -> PlanTree:
     """Arrange already-extracted items into the plan tree of the text they came from."""
     text = nt.text
@@ -187,12 +155,13 @@ def build_plan(nt: NormalizedText, items: list[Item]) -> PlanTree:
         obj = pillars[-1].objectives[-1]
         a, b = nt.to_original(s.start, s.end)
         inside = [it for it in items if a <= it.start < b]
-        for it in inside:
-            obj.items.append(it)
-        for ta, tb in _task_spans(nt, s, [(it.start, it.end) for it in inside]):
-            if obj.title is None and not _is_commitment(nt.text[s.start : s.end]):
-                continue  # outside the plan's structure only commitments count as tasks
-            obj.items.append(Item(kind="task", start=ta, end=tb, text=nt.original[ta:tb], rule="clause"))
+        obj.items.extend(inside)
+        if obj.title is not None:
+            # Under an objective every sentence is covered: fill the gaps with clause-level tasks.
+            covered = [(it.start, it.end) for it in inside]
+            for ta, tb in uncovered_runs(nt.original, a, b, covered):
+                if ta < tb:
+                    obj.items.append(Item(kind="task", start=ta, end=tb, text=nt.original[ta:tb], rule="clause"))
         obj.items.sort(key=lambda it: (it.start, it.end))
     # Drop the empty leading pillar/objective placeholders.
     for p in pillars:
