@@ -11,7 +11,8 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from targetboard.catalog import load_catalog, match_indicator
 from targetboard.extract.document import BULLETIN, REPORT, DocumentContext, analyse
@@ -33,16 +34,6 @@ _GROWTH_AFTER = re.compile(r"^的(?:增长|增速)")
 
 _DISTRIBUTE = re.compile(r"分别|依次|(?:均|都|同步)(?=[增下提降上减达为实控保突超]|$)")
 _COORD = re.compile(r"[、和及与]")
-_TIME_PERIODS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"上半年"), "H1"),
-    (re.compile(r"下半年"), "H2"),
-    (re.compile(r"前三季度|1-9月"), "M01-M09"),
-    (re.compile(r"一季度|1-3月"), "Q1"),
-    (re.compile(r"二季度"), "Q2"),
-    (re.compile(r"三季度"), "Q3"),
-    (re.compile(r"四季度"), "Q4"),
-)
-_MONTHS = re.compile(r"1-(\d{1,2})月")
 _BY_YEAR = re.compile(r"(?:到|至|在)(20\d\d)年")
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "~": "~", "=": "=", "range": "range"}
 _SPACES = re.compile(r"\s+")
@@ -101,7 +92,7 @@ def _clean_metric(lex: Lexicon, raw: str) -> str:
     return s
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Reading:
     metric: str
     measure: str
@@ -109,6 +100,12 @@ class _Reading:
     before: str | None  # comparator word right before the number
     modality: str | None
     gap: bool
+
+
+@lru_cache(maxsize=16384)
+def _read_pre_cached(pre: str) -> _Reading:
+    """`_read_pre` memoised: the same left contexts (比上年增长, 同比下降, 其中) recur all the time."""
+    return _read_pre(lexicon(), pre)
 
 
 def _read_pre(lex: Lexicon, pre: str) -> _Reading:
@@ -183,6 +180,13 @@ _FYP_RE = re.compile(r"(十一五|十二五|十三五|十四五|十五五)[”\"
 _YEAR_LEAD = re.compile(r"^\s*(?:在|截至)?((?:19|20)\d\d)年(?!\d)")
 
 
+_TIME_PERIODS: tuple[tuple[str, str], ...] = (
+    ("上半年", "H1"), ("下半年", "H2"), ("前三季度", "M01-M09"), ("一季度", "Q1"), ("二季度", "Q2"), ("三季度", "Q3"),
+    ("四季度", "Q4"),
+)
+_MONTHS = re.compile(r"1-(\d{1,2})月")
+
+
 def _period(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
     """ISO-like period code: 2022, 2022H1, 2022Q3, 2022M01-M09, 2021-2025."""
     m = _BY_YEAR.search(sentence)
@@ -199,8 +203,8 @@ def _period(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
     m2 = _MONTHS.search(sentence)
     if m2 and m2.group(1) != "12":
         return f"{year}M01-M{int(m2.group(1)):02d}"
-    for pat, code in _TIME_PERIODS:
-        if pat.search(sentence):
+    for word, code in _TIME_PERIODS:
+        if word in sentence:
             return f"{year}{code}"
     return str(year)
 
@@ -391,6 +395,17 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
 _COORD_ONLY = re.compile(r"[、和及与]*")
 
 
+def _names_itself(lex: Lexicon, m: Mention) -> bool:
+    """Is a count followed by the noun phrase it counts (27个|项目进入…), rather than by a verb or list?"""
+    return (
+        m.unit not in ("%", "‰", "个百分点", "百分点")
+        and _CJK_START.match(m.after) is not None
+        and not lex.measure_re.match(m.after)
+        and not _COORD.match(m.after)
+        and not _QUOTED_TARGET.match(m.after)
+    )
+
+
 def _subject_after(lex: Lexicon, after: str) -> str:
     """The noun phrase after a count: 27个|项目进入省重大项目投资计划 -> 项目进入省重大项目投资计划."""
     return _clean_metric(lex, _SUBJECT_END.split(after, maxsplit=1)[0])
@@ -445,32 +460,25 @@ def _process_sentence(
             while j < len(kept) and _COORD_ONLY.fullmatch(_SPACES.sub("", kept[j][1])):
                 j += 1
             group = [g for g, _ in kept[i:j]]
-            reading = _read_pre(lex, pre)
+            reading = _read_pre_cached(pre)
             pre_clean = _SPACES.sub("", pre)
             metric = reading.metric
             distribute = bool(_DISTRIBUTE.search(pre_clean))
             if pre_clean.endswith("等"):  # A、B、C等30场招商活动: the metric follows the count
                 metric = _subject_after(lex, m.after) or metric
-            names_itself = (
-                m.unit not in ("%", "‰", "个百分点", "百分点")
-                and _CJK_START.match(m.after) is not None
-                and not lex.measure_re.match(m.after)
-                and not _COORD.match(m.after)
-                and not _QUOTED_TARGET.match(m.after)
-            )
-            if metric and names_itself and _ACTION_VERB.fullmatch(metric):
+            if metric and _ACTION_VERB.fullmatch(metric) and _names_itself(lex, m):
                 metric += _subject_after(lex, m.after)  # 新建50个村级综合服务中心
-            quoted_target = not metric and _QUOTED_TARGET.match(m.after) is not None
             if not metric:
                 # 27个项目进入省重大项目投资计划: a count followed by its noun phrase names itself.
-                if names_itself:
+                if _names_itself(lex, m):
                     metric = _subject_after(lex, m.after)
                 if not metric and carried:
                     metric = carried
-                    if quoted_target and carried_reading is not None:
-                        reading.measure, reading.sign = carried_reading.measure, carried_reading.sign
-                if not metric and (reading.measure == "growth" or _GROWTH_AFTER.match(m.after)):
-                    metric = "经济"
+                    if carried_reading is not None and _QUOTED_TARGET.match(m.after):
+                        # 上涨2.1%,低于3%的调控目标: the quoted target measures what the outcome did.
+                        reading = replace(reading, measure=carried_reading.measure, sign=carried_reading.sign)
+                if not metric and _GROWTH_AFTER.match(m.after):
+                    metric = "经济"  # 实现9.5%左右的增长: growth of the economy as a whole
             i = j
             if not metric:
                 continue
@@ -526,7 +534,7 @@ def _add_tasks(ctx: DocumentContext, text: str, drafts: list[_Draft]) -> None:
         section = ctx.section(m.start())
         if section == "review" or not is_commitment(m.group(), in_plan=section == "plan"):
             continue
-        lo = bisect_left(starts, m.start() - 2000)
+        lo = bisect_left(starts, m.start())  # items never start before their sentence
         hi = bisect_left(starts, m.end())
         covered = spans[lo:hi]
         for a, b in uncovered_runs(text, m.start(), m.end(), covered):

@@ -107,7 +107,7 @@ def lexicon() -> Lexicon:
         growth_down=tuple(m["growth_down"]),
         weak_units=frozenset(u["weak"]),
         before_re=re.compile(f"(?:{alternation(list(c['before']))})$"),
-        after_re=re.compile(f"^(?:{alternation(list(c['after']))})"),
+        after_re=re.compile(f"(?:{alternation(list(c['after']))})"),
         measure_re=re.compile(alternation(m["growth_up"] + m["growth_down"] + m["growth_nouns"])),
         measure_end_re=re.compile(f"(?:{alternation(m['growth_up'] + m['growth_down'] + m['growth_nouns'])})$"),
         modality_end_re=re.compile(f"(?:{alternation(list(modality_of))})$"),

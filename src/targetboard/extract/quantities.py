@@ -20,6 +20,7 @@ _AR_NUM = r"\d+(?:\.\d+)?"
 _DASH = r"(?:-|~|～|—|–|至|到)"
 #: Verbs after which "numeral + count unit + noun" is a quantity (新建五十个村级综合服务中心).
 _CN_COUNT_CUES = re.compile(r"(?:新建|建成|建设|培育|打造|新开工|开工|实施|创建|引进|新增)$")
+_CJK_AT = re.compile(r"[\u4e00-\u9fff]")
 _CN_AFTER_OK = re.compile(r"以上|左右|以内|以下|上下|大关|的(?:目标|增长|水平)")
 
 #: Verbs or comparators that license a Chinese-numeral quantity right after them.
@@ -41,7 +42,7 @@ class Mention:
     unit: str | None
     comparator: str | None  # from qualifiers glued to the number, None if none
     more: bool  # 多/余 between number and unit
-    after: str  # text right after the mention (to the clause end)
+    after: str  # text right after the mention to the clause end (filled in by the clause reader)
     chinese: bool
     fixed_measure: str | None = None  # 翻一番 etc. decide the measure themselves
     sign: int = 1
@@ -79,11 +80,12 @@ def _patterns() -> _Patterns:
     return _Patterns(arabic, chinese, special, cn_cue, more_unit)
 
 
-def _after_qualifier(lex: Lexicon, after: str) -> tuple[str | None, int]:
-    m = lex.after_re.match(after)
+def _after_qualifier(lex: Lexicon, text: str, pos: int) -> tuple[str | None, int]:
+    """A qualifier glued after the quantity at `pos` (以上, 左右...): its comparator and length."""
+    m = lex.after_re.match(text, pos)
     if not m:
         return None, 0
-    return lex.comparators_after[m.group()], m.end()
+    return lex.comparators_after[m.group()], m.end() - pos
 
 
 def may_hold_quantity(text: str) -> bool:
@@ -98,7 +100,11 @@ _CN_QUICK = re.compile(r"[零〇一二两三四五六七八九十百千]")
 
 
 def find_mentions(clause: str) -> list[Mention]:
-    """All quantity mentions in a normalised clause, left to right, non-overlapping."""
+    """All quantity mentions in a normalised clause, left to right, non-overlapping.
+
+    `Mention.after` is left empty here: the clause reader fills it once it knows where the clause ends
+    (slicing the rest of a long sentence for every mention would make this quadratic).
+    """
     lex = lexicon()
     pats = _patterns()
     found: list[Mention] = []
@@ -138,18 +144,18 @@ def find_mentions(clause: str) -> list[Mention]:
                 value = {"十": 10.0, "百": 100.0, "千": 1000.0}[head]
         if value is None:
             continue
-        after = clause[m.end() :]
-        comp, n = _after_qualifier(lex, after)
+        comp, n = _after_qualifier(lex, clause, m.end())
         end = m.end() + n
         if comp is None and g["pct"] is not None and high is not None:
             comp = "range"
-        found.append(Mention(m.start(), end, value, high, unit, comp, False, clause[end:], True, fixed))
+        found.append(Mention(m.start(), end, value, high, unit, comp, False, "", True, fixed))
         taken.append((m.start(), end))
 
     arabics = pats.arabic.finditer(clause) if _DIGIT.search(clause) else ()
+    check_arabic = bool(taken)  # Arabic matches never overlap each other, only a special pattern
     for m in arabics:
         s, e = m.start(), m.end()
-        if not free(s, e):
+        if check_arabic and not free(s, e):
             continue
         num, num2, unit = m.group("num"), m.group("num2"), m.group("unit")
         u1 = m.group("u1")
@@ -170,12 +176,11 @@ def find_mentions(clause: str) -> list[Mention]:
         more = bool(m.group("more"))
         if unit in ("万", "亿", "万亿") and (mm := pats.more_unit.match(clause, e)):
             unit, more, e = unit + mm.group("unit"), True, mm.end()  # 24万多亩
-        after = clause[e:]
-        comp, n = _after_qualifier(lex, after)
+        comp, n = _after_qualifier(lex, clause, e)
         e += n
         if high is not None:
             comp = "range"
-        found.append(Mention(s, e, value, high, unit, comp, more, clause[e:], False))
+        found.append(Mention(s, e, value, high, unit, comp, more, "", False))
         taken.append((s, e))
 
     chineses = pats.chinese.finditer(clause) if _CN_QUICK.search(clause) else ()
@@ -192,8 +197,8 @@ def find_mentions(clause: str) -> list[Mention]:
         if not any(c in "零〇一二两三四五六七八九十百千" for c in m.group("num")):
             continue  # a bare 亿/万 is a magnitude word (亿元以上项目), not a number
         if (
-            re.match(r"[\u4e00-\u9fff]", clause[e:])
-            and not _CN_AFTER_OK.match(clause[e:])
+            _CJK_AT.match(clause, e)
+            and not _CN_AFTER_OK.match(clause, e)
             and not _CN_COUNT_CUES.search(pre)
         ):
             continue  # 九项举措, 两个维护: a numeral naming a set, not a quantity
@@ -206,12 +211,11 @@ def find_mentions(clause: str) -> list[Mention]:
         high = None
         if m.group("num2"):
             high = parse_number(m.group("num2"))
-        after = clause[e:]
-        comp, n = _after_qualifier(lex, after)
+        comp, n = _after_qualifier(lex, clause, e)
         e += n
         if high is not None:
             comp = "range"
-        found.append(Mention(s, e, value, high, unit, comp, bool(m.group("more")), clause[e:], True))
+        found.append(Mention(s, e, value, high, unit, comp, bool(m.group("more")), "", True))
         taken.append((s, e))
 
     found.sort(key=lambda x: x.start)

@@ -19,8 +19,13 @@ _LEAD = re.compile(r"^(?:[一二三四五六七八九十]是|要|将|必须|进�
 _TRIM = " \t\n\u3000,;:。!?，；：！？"
 
 
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+[,、])")
+
+
 def is_commitment(sentence: str, *, in_plan: bool) -> bool:
-    """Does this (normalised) sentence commit to doing something?"""
+    """Does this (normalised) sentence commit to doing something? (A numbered heading does not.)"""
+    if _HEADING.match(sentence):
+        return False
     lex = lexicon()
     if in_plan:
         return lex.task_verb_re.search(sentence) is not None

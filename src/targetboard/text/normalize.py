@@ -29,13 +29,18 @@ import opencc
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _DIGIT = "0-9０-９"
-#: One alternation; the named group says which step applies.
+#: One alternation; the named group says which step applies. Each branch starts with a character
+#: class (no look-behind), so the regex engine can skip ahead on its first-character set; what must
+#: stand *before* a match (a CJK character before a gloss, a digit before a separator) is checked in
+#: Python on the few candidates.
 _EDITS = re.compile(
-    rf"(?P<gloss>(?<=[\u3400-\u9fff\uf900-\ufaff])[(（][a-z{_TONED}]{{0,7}}[)）])"
+    rf"(?P<gloss>[(（][a-z{_TONED}]{{0,7}}[)）])"
     r"|(?P<junk>[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff])"
-    rf"|(?P<sep>(?<=[{_DIGIT}])[,，](?=[{_DIGIT}]{{3}}(?![{_DIGIT}])))"
-    rf"|(?P<dot>(?<=[{_DIGIT}])[·•・․](?=[{_DIGIT}]))"
+    rf"|(?P<sep>[,，](?=[{_DIGIT}]{{3}}(?![{_DIGIT}])))"
+    rf"|(?P<dot>[·•・․](?=[{_DIGIT}]))"
 )
+_GLOSS_HOST = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_DIGIT_RE = re.compile(f"[{_DIGIT}]")
 
 
 @cache
@@ -155,8 +160,13 @@ def normalize(text: str) -> NormalizedText:
         found: list[tuple[int, int, str]] = []
         for m in _EDITS.finditer(text):
             group = m.lastgroup
-            repl = "." if group == "dot" else ""
-            found.append((m.start(), m.end(), repl))
+            start = m.start()
+            if group != "junk":
+                before = text[start - 1] if start else ""
+                host = _GLOSS_HOST if group == "gloss" else _DIGIT_RE
+                if not before or not host.match(before):
+                    continue
+            found.append((start, m.end(), "." if group == "dot" else ""))
         if multi is not None:
             for m in multi.finditer(text):
                 found.append((m.start(), m.end(), unicodedata.normalize("NFKC", m.group())))
