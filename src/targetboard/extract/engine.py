@@ -429,6 +429,7 @@ def _process_sentence(
     bounds = sorted(cuts)
     carried: str | None = None
     carried_reading: _Reading | None = None
+    history: list[str] = []  # distinct metrics named so far in this sentence, for 分别 without a subject
     cues: _Cues | None = None
     k = 0  # next mention (they are sorted by start)
     for a, b in itertools.pairwise(bounds):
@@ -468,6 +469,12 @@ def _process_sentence(
                 metric = _subject_after(lex, m.after) or metric
             if metric and _ACTION_VERB.fullmatch(metric) and _names_itself(lex, m):
                 metric += _subject_after(lex, m.after)  # 新建50个村级综合服务中心
+            if not metric and distribute and len(group) > 1 and len(history) >= len(group):
+                # 接待游客…, 实现旅游总收入…, 分别增长12.3%和15.6%: one value per metric named before.
+                for g, met in zip(group, history[-len(group) :], strict=True):
+                    _emit(ctx, cues or _Cues(lex, sentence), a, c_abs, c_end, g, met, reading, out)
+                i = j
+                continue
             if not metric:
                 # 27个项目进入省重大项目投资计划: a count followed by its noun phrase names itself.
                 if _names_itself(lex, m):
@@ -496,6 +503,9 @@ def _process_sentence(
             if not in_paren:
                 carried = pairs[-1][1] if len(pairs) == 1 else metric
                 carried_reading = reading
+                for _, met in pairs:
+                    if not history or history[-1] != met:
+                        history.append(met)
     for r in find_rankings(sentence) if may_rank else ():
         metric = r.metric or carried
         if not metric:
