@@ -424,8 +424,9 @@ def _process_sentence(
     for m in _CLAUSE_SEP.finditer(sentence):
         cuts.add(m.start())
         cuts.add(m.end())
-    for m in _PAREN_NUM.finditer(sentence):
-        cuts.update((m.start(), m.start() + 1, m.end() - 1, m.end()))
+    if "(" in sentence:
+        for m in _PAREN_NUM.finditer(sentence):
+            cuts.update((m.start(), m.start() + 1, m.end() - 1, m.end()))
     bounds = sorted(cuts)
     carried: str | None = None
     carried_reading: _Reading | None = None
@@ -518,7 +519,8 @@ def _process_sentence(
         )
 
 
-_SOFT_BREAK = re.compile(r"(?<=[,、\u4e00-\u9fff\d])[ \t]*\n[\s]*(?=[\d.])|(?<=[,、])[ \t]*\n\s*(?=\S)")
+_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
+_WORD_OR_DIGIT = re.compile(r"[,、\u4e00-\u9fff\d]")
 
 
 def _join_soft_breaks(text: str) -> str:
@@ -527,7 +529,26 @@ def _join_soft_breaks(text: str) -> str:
     Web copies break lines mid-clause (``地区生产总值\\n\\n  7423.26亿元,\\n  同比增长6.0%``); a break
     after a comma, or between a word and a number, does not end the sentence.
     """
-    return _SOFT_BREAK.sub(lambda m: " " * len(m.group()), text)
+    if "\n" not in text:
+        return text
+    pieces: list[str] = []
+    last = 0
+    n = len(text)
+    for m in _LINE_BREAK.finditer(text):
+        s, e = m.start(), m.end()
+        before = text[s - 1] if s else ""
+        after = text[e] if e < n else ""
+        soft = (before in ",、" and after != "") or (
+            after != "" and after in "0123456789." and before != "" and _WORD_OR_DIGIT.match(before) is not None
+        )
+        if soft:
+            pieces.append(text[last:s])
+            pieces.append(" " * (e - s))
+            last = e
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 _TASK_SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
@@ -559,10 +580,21 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
-def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: str | None = None) -> list[Item]:
-    """Extract items from already-normalised text (the plan builder reuses the normalisation)."""
-    lex = lexicon()
-    text = nt.text
+#: A corpus header block (SOURCE:/TYPE:/REGION:/YEAR: lines, then a blank line) opens a document.
+_HEADER_BLOCK = re.compile(r"^SOURCE:[^\n]*\n(?:[A-Z]+:[^\n]*\n)*\n", re.MULTILINE)
+
+
+def _documents(text: str) -> list[tuple[int, int]]:
+    """Spans of the documents in a text: one, or one per header block when several were concatenated."""
+    starts = [m.start() for m in _HEADER_BLOCK.finditer(text)]
+    if len(starts) <= 1:
+        return [(0, len(text))]
+    bounds = [0, *starts[1:], len(text)] if starts[0] < 40 else [0, *starts, len(text)]
+    return list(itertools.pairwise(bounds))
+
+
+def _draft_document(lex: Lexicon, text: str, year: int | None, context: str | None) -> list[_Draft]:
+    """Drafts for one document (normalised text), in its own coordinates."""
     ctx = analyse(text, year=year, context=context)
     drafts: list[_Draft] = []
     cells, consumed = find_tables(text, ctx.body_start)
@@ -580,6 +612,24 @@ def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: 
             continue
         _process_sentence(lex, ctx, flowing, m.start(), m.end(), drafts)
     _add_tasks(ctx, flowing, drafts)
+    return drafts
+
+
+def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: str | None = None) -> list[Item]:
+    """Extract items from already-normalised text (the plan builder reuses the normalisation).
+
+    A text holding several corpus documents one after another (each opened by its ``SOURCE:`` header
+    block) is read document by document, so each keeps its own genre, year and sections.
+    """
+    lex = lexicon()
+    drafts: list[_Draft] = []
+    for a, b in _documents(nt.text):
+        part = _draft_document(lex, nt.text[a:b], year, context)
+        if a:
+            for d in part:
+                d.start += a
+                d.end += a
+        drafts.extend(part)
     drafts.sort(key=lambda d: (d.start, d.end))
     items: list[Item] = []
     for d in drafts:

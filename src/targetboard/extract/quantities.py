@@ -90,11 +90,15 @@ def _after_qualifier(lex: Lexicon, text: str, pos: int) -> tuple[str | None, int
 
 def may_hold_quantity(text: str) -> bool:
     """Cheap pre-check: can `find_mentions` find anything here? (digits, 百分之, 成, 番, 一半, 大关, numerals+unit)."""
-    return _QUICK.search(text) is not None or _patterns().chinese.search(text) is not None
+    if _QUICK.search(text) is not None:
+        return True
+    return _CN_QUICK.search(text) is not None and _patterns().chinese.search(text) is not None
 
 
-_QUICK = re.compile(r"\d|百分之|成|番|一半|大\s*关")
-_SPECIAL_QUICK = re.compile(r"百分之|成|番|一半|大\s*关")
+# Pre-filters are single character classes (one scan, no alternation tried at every position):
+# a digit, or a character every special pattern needs (百分之, 成, 翻番, 一半, 大关).
+_QUICK = re.compile(r"[\d百成番半关]")
+_SPECIAL_QUICK = re.compile(r"[百成番半关]")
 _DIGIT = re.compile(r"\d")
 _CN_QUICK = re.compile(r"[零〇一二两三四五六七八九十百千]")
 

@@ -6,7 +6,7 @@ always jump from a number in the dashboard back to the sentence that promised it
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Kind = Literal["target", "outcome", "ranking", "task"]
@@ -50,7 +50,8 @@ class Item:
     rule: str | None = None
     #: True when the item comes from a text-form table row.
     table: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: Further fields a caller attaches (printed after the spec's); None rather than {} keeps items cheap.
+    extra: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The spec's JSON object: spec fields first, then `rule`/`table` when set."""
@@ -64,5 +65,6 @@ class Item:
             out["rule"] = self.rule
         if self.table:
             out["table"] = True
-        out.update(self.extra)
+        if self.extra:
+            out.update(self.extra)
         return out
