@@ -158,7 +158,7 @@ CASES: list[tuple[str | None, str | None]] = [
     ("经济", None),
     ("", None),
     (None, None),
-    ("百亿级企业", None),
+    ("百亿级企业", "enterprises_10bn_sales"),  # a count Jiangsu county plans track (百亿级企业达3家以上)
     ("消费品价格", None),
     ("服务项目价格", None),
     ("夏粮总产量", None),
