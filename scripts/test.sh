@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: set up if needed, lint, then every test (slow ones included).
-# Tests read the development corpus from ../shared (next to this checkout).
+# The whole test suite: set up if needed (venv, packages, a throwaway PostgreSQL on loopback),
+# lint, then every test, slow ones included. Tests read the development corpus from ../shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
+export TARGETBOARD_TEST_POSTGRES_URL="${TARGETBOARD_TEST_POSTGRES_URL:-$(./scripts/postgres.sh)}"
 .venv/bin/ruff check src tests bench
 exec .venv/bin/pytest -n 2 -q "$@"

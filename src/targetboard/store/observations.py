@@ -49,7 +49,7 @@ def write_observations(session: Session, records: Sequence[ObservationRecord], *
     if not records:
         return WriteSummary(0, 0, 0)
     region_ids = dict(session.execute(select(Region.code, Region.id).where(
-        Region.code.in_({r.region_code for r in records}))).tuples().all())
+        Region.code.in_({r.region_code for r in records}))).all())
     known_indicators = set(session.scalars(select(Indicator.id).where(
         Indicator.id.in_({r.indicator_id for r in records}))))
     for r in records:
