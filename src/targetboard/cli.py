@@ -175,12 +175,23 @@ def extract_cmd(
 
 
 @main.command("demo")
-def demo_cmd() -> None:
-    """Read the bundled seed (揚中市, 2022) and print its plan tree and its targets and claims."""
+@click.option("--db", "db_url", default=None, metavar="URL",
+              help="Keep the demo database here (default: a temporary SQLite file).")
+def demo_cmd(db_url: str | None) -> None:
+    """Read the bundled seed (揚中市, 2022), store it, and track it against SAMPLE data (generated, not real)."""
     from targetboard.demo import run_demo
 
-    click.echo(run_demo(), nl=False)
+    click.echo(run_demo(db_url), nl=False)
 
+
+def _register() -> None:
+    from targetboard.cli_track import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

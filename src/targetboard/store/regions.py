@@ -41,13 +41,17 @@ def find_region(session: Session, ref: str) -> Region:
             if s.startswith(parent.name) and len(s) > len(parent.name):
                 rest = s[len(parent.name) :]
                 child = session.scalar(
-                    select(Region).where(Region.parent_id == parent.id, Region.name.in_([rest, *(rest + x for x in _SUFFIXES)]))
+                    select(Region).where(
+                        Region.parent_id == parent.id, Region.name.in_([rest, *(rest + x for x in _SUFFIXES)])
+                    )
                 )
                 if child is not None:
                     candidates.append(child)
     if not candidates:
-        raise StoreError(f"region {ref!r}: not found; use a name such as 扬中市, a code such as 321182, "
-                         "or add it with `targetboard region add`")
+        raise StoreError(
+            f"region {ref!r}: not found; use a name such as 扬中市, a code such as 321182, "
+            "or add it with `targetboard region add`"
+        )
     if len(candidates) > 1:
         options = "; ".join(_describe(session, r) for r in candidates)
         raise StoreError(f"region {ref!r} is ambiguous: {options}; give the code or the city and name")
@@ -65,7 +69,9 @@ def children(session: Session, region: Region) -> list[Region]:
     return list(session.scalars(select(Region).where(Region.parent_id == region.id).order_by(Region.code)))
 
 
-def add_region(session: Session, name: str, parent_ref: str, *, level: str = "township", code: str | None = None) -> Region:
+def add_region(
+    session: Session, name: str, parent_ref: str, *, level: str = "township", code: str | None = None
+) -> Region:
     """Add a division under `parent_ref` (townships get the parent's code plus a 3-digit number)."""
     parent = find_region(session, parent_ref)
     clean = _clean(name)
@@ -114,6 +120,7 @@ def find_unit(session: Session, name: str, region: Region) -> Unit:
     unit = session.scalar(select(Unit).where(Unit.region_id == region.id, Unit.name == clean))
     if unit is None:
         known = ", ".join(u.name for u in session.scalars(select(Unit).where(Unit.region_id == region.id))) or "none"
-        raise StoreError(f"unit {clean!r} not found in {region.name} (units there: {known}); "
-                         "add it with `targetboard unit add`")
+        raise StoreError(
+            f"unit {clean!r} not found in {region.name} (units there: {known}); add it with `targetboard unit add`"
+        )
     return unit

@@ -1,0 +1,163 @@
+"""SAMPLE DATA (generated, not real): monthly year-to-date figures for 镇江's six county-level units.
+
+The demo needs figures to track the seed's targets against, and no real monthly series ship with
+targetboard. This module generates a deterministic, plausible data set for 2019-2022 (the same every
+run) and writes it in the documented import template, so the demo goes through the real importer.
+Every row carries the source ``样例数据（生成，非真实）`` and every screen that shows it says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+SAMPLE_SOURCE = "样例数据（生成，非真实）"
+SAMPLE_LABEL = "以下数据为生成的样例数据，并非真实统计数据"
+YEARS = (2019, 2020, 2021, 2022)
+REGIONS = ("京口区", "润州区", "丹徒区", "丹阳市", "扬中市", "句容市")
+
+#: Share of the annual total reached by the end of each month (cumulative), before noise.
+_SEASON = (0.055, 0.115, 0.205, 0.285, 0.375, 0.475, 0.555, 0.64, 0.73, 0.815, 0.905, 1.0)
+
+
+@dataclass(frozen=True)
+class _Series:
+    indicator: str  # catalog name, as a statistics bureau would write it
+    unit: str
+    months: tuple[int, ...]  # months reported (year to date)
+    base_2018: dict[str, float]  # annual level per region in 2018
+    growth: dict[str, tuple[float, float, float, float]]  # annual growth 2019..2022 per region (fraction)
+
+
+_FLOW_MONTHS = tuple(range(2, 13))  # January is usually merged into 1-2月
+_SERIES = (
+    _Series(
+        "工业应税销售",
+        "亿元",
+        _FLOW_MONTHS,
+        {"京口区": 380, "润州区": 240, "丹徒区": 470, "丹阳市": 1180, "扬中市": 790, "句容市": 540},
+        {
+            "京口区": (0.06, 0.02, 0.09, 0.05),
+            "润州区": (0.05, -0.01, 0.08, 0.04),
+            "丹徒区": (0.07, 0.03, 0.10, 0.06),
+            "丹阳市": (0.06, 0.02, 0.11, 0.07),
+            "扬中市": (0.07, 0.06, 0.21, 0.12),
+            "句容市": (0.05, 0.01, 0.09, 0.05),
+        },
+    ),
+    _Series(
+        "规上工业总产值",
+        "亿元",
+        _FLOW_MONTHS,
+        {"京口区": 520, "润州区": 300, "丹徒区": 640, "丹阳市": 1650, "扬中市": 1050, "句容市": 700},
+        {
+            "京口区": (0.05, 0.01, 0.10, 0.06),
+            "润州区": (0.04, -0.02, 0.07, 0.03),
+            "丹徒区": (0.06, 0.02, 0.11, 0.07),
+            "丹阳市": (0.07, 0.03, 0.12, 0.08),
+            "扬中市": (0.08, 0.05, 0.20, 0.13),
+            "句容市": (0.06, 0.02, 0.08, 0.05),
+        },
+    ),
+    _Series(
+        "一般公共预算收入",
+        "亿元",
+        _FLOW_MONTHS,
+        {"京口区": 21, "润州区": 13, "丹徒区": 18, "丹阳市": 55, "扬中市": 31, "句容市": 33},
+        {
+            "京口区": (0.04, 0.01, 0.08, 0.03),
+            "润州区": (0.03, -0.02, 0.06, 0.02),
+            "丹徒区": (0.05, 0.02, 0.07, 0.04),
+            "丹阳市": (0.05, 0.02, 0.08, 0.04),
+            "扬中市": (0.06, 0.05, 0.09, 0.02),
+            "句容市": (0.04, 0.01, 0.07, 0.03),
+        },
+    ),
+    _Series(
+        "地区生产总值",
+        "亿元",
+        (3, 6, 9, 12),
+        {"京口区": 560, "润州区": 420, "丹徒区": 390, "丹阳市": 1280, "扬中市": 560, "句容市": 620},
+        {
+            "京口区": (0.06, 0.03, 0.08, 0.04),
+            "润州区": (0.05, 0.02, 0.07, 0.03),
+            "丹徒区": (0.07, 0.03, 0.09, 0.05),
+            "丹阳市": (0.07, 0.04, 0.09, 0.05),
+            "扬中市": (0.08, 0.05, 0.11, 0.08),
+            "句容市": (0.06, 0.03, 0.08, 0.04),
+        },
+    ),
+)
+#: A count (stock), reported at mid-year and year end: 百亿级企业 (sales over 10 billion yuan).
+_COUNTS = {
+    "京口区": (0, 0, 0, 0),
+    "润州区": (0, 0, 0, 0),
+    "丹徒区": (1, 1, 1, 1),
+    "丹阳市": (3, 3, 4, 4),
+    "扬中市": (1, 1, 2, 2),
+    "句容市": (0, 1, 1, 1),
+}
+
+
+@dataclass(frozen=True)
+class SampleRow:
+    region: str
+    indicator: str
+    period: str
+    ytd: bool
+    value: float
+    unit: str
+    growth: float | None
+
+
+def _shares(rng: random.Random) -> list[float]:
+    """Cumulative monthly shares with a little noise, still increasing and ending at 1."""
+    noisy = [s * (1 + rng.uniform(-0.012, 0.012)) for s in _SEASON[:-1]] + [1.0]
+    for i in range(1, 12):
+        noisy[i] = max(noisy[i], noisy[i - 1] + 0.01)
+    return [min(s, 1.0) for s in noisy]
+
+
+def sample_rows() -> Iterator[SampleRow]:
+    """The whole sample data set, deterministic."""
+    for series in _SERIES:
+        for region in REGIONS:
+            rng = random.Random(f"{series.indicator}/{region}")
+            level = series.base_2018[region]
+            previous = [level * s for s in _shares(rng)]  # 2018, only to compute 2019's growth
+            for year, g in zip(YEARS, series.growth[region], strict=True):
+                level *= 1 + g
+                ytd = [level * s for s in _shares(rng)]
+                for m in series.months:
+                    value = round(ytd[m - 1], 2)
+                    growth = round((ytd[m - 1] / previous[m - 1] - 1) * 100, 1)
+                    yield SampleRow(region, series.indicator, f"{year}M{m:02d}", True, value, series.unit, growth)
+                previous = ytd
+    for region, counts in _COUNTS.items():
+        for year, n in zip(YEARS, counts, strict=True):
+            for m in (6, 12):
+                yield SampleRow(region, "百亿级企业", f"{year}M{m:02d}", False, float(n), "家", None)
+
+
+def write_sample_csv(path: Path) -> Path:
+    """Write the sample in the import template (docs/import-template.md)."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["地区", "指标", "时期", "累计", "数值", "单位", "同比增长%", "来源"])
+        for r in sample_rows():
+            w.writerow(
+                [
+                    r.region,
+                    r.indicator,
+                    r.period,
+                    "是" if r.ytd else "否",
+                    f"{r.value:g}",
+                    r.unit,
+                    "" if r.growth is None else f"{r.growth:g}",
+                    SAMPLE_SOURCE,
+                ]
+            )
+    return path

@@ -1,0 +1,195 @@
+"""Live tracking: targets' status and forecast, peer rankings and ranking-claim checks.
+
+This module only gathers rows from the store and hands plain records to the pure analytics
+(`targetboard.analytics`); nothing is precomputed or cached in tables, so a corrected observation
+shows in the next status call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from targetboard.analytics import (
+    ClaimCheck,
+    Ranking,
+    TargetSpec,
+    TargetStatus,
+    Thresholds,
+    check_claim,
+    evaluate_many,
+    forecast_rank,
+    rank,
+)
+from targetboard.catalog import load_catalog
+from targetboard.catalog.units import convert
+from targetboard.model.period import Period, PeriodRange, parse_period
+from targetboard.store.db import StoreError
+from targetboard.store.models import Claim, Indicator, Plan, PlanItem, Region, Target
+from targetboard.store.observations import load_series
+from targetboard.store.regions import find_region, peers
+
+#: Years of history a forecast may look back on (the seasonal share uses up to three earlier years).
+HISTORY_YEARS = 3
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    plan: Plan
+    item: PlanItem
+    target: Target
+    status: TargetStatus | None  # None: the target's metric is not in the catalog (nothing to track)
+
+
+def _target_year(target: Target, plan: Plan) -> int:
+    if target.period:
+        try:
+            p = parse_period(target.period)
+        except ValueError:
+            return plan.year
+        return p.end if isinstance(p, PeriodRange) else p.year
+    return plan.year
+
+
+def _spec(target: Target, plan: Plan, region: Region, indicator: Indicator) -> TargetSpec | None:
+    value = convert(target.value, target.unit, indicator.unit) if target.measure == "level" else target.value
+    high = target.value_high
+    if high is not None and target.measure == "level":
+        high = convert(high, target.unit, indicator.unit)
+    if value is None:
+        return None
+    return TargetSpec(
+        target_id=str(target.id), region_code=region.code, indicator_id=indicator.id, indicator_name=indicator.name,
+        unit=indicator.unit, kind=indicator.kind, measure=target.measure, comparator=target.comparator, value=value,
+        value_high=high, year=_target_year(target, plan), higher_is_better=indicator.higher_is_better,
+    )
+
+
+def status_rows(
+    session: Session,
+    *,
+    region: Region | None = None,
+    year: int | None = None,
+    as_of: str | None = None,
+    thresholds: Thresholds | None = None,
+) -> list[StatusRow]:
+    """Every stored target (of a region / plan year) with its live status."""
+    q = (
+        select(Target, PlanItem, Plan, Region)
+        .join(PlanItem, PlanItem.id == Target.plan_item_id)
+        .join(Plan, Plan.id == PlanItem.plan_id)
+        .join(Region, Region.id == Plan.region_id)
+        .order_by(Plan.id, PlanItem.position)
+    )
+    if region is not None:
+        q = q.where(Plan.region_id == region.id)
+    if year is not None:
+        q = q.where(Plan.year == year)
+    rows = session.execute(q).all()
+    indicators = {i.id: i for i in session.scalars(select(Indicator))}
+    specs: list[TargetSpec] = []
+    by_target: dict[str, tuple[Target, PlanItem, Plan]] = {}
+    untracked: list[tuple[Target, PlanItem, Plan]] = []
+    for target, item, plan, reg in rows:
+        ind = indicators.get(target.indicator_id or "")
+        spec = _spec(target, plan, reg, ind) if ind is not None and target.measure in ("level", "growth") else None
+        if spec is None:
+            untracked.append((target, item, plan))
+            continue
+        specs.append(spec)
+        by_target[spec.target_id] = (target, item, plan)
+    out: list[StatusRow] = [StatusRow(p, i, t, None) for t, i, p in untracked]
+    if specs:
+        region_ids = {plan.region_id for _, _, plan in by_target.values()}
+        first = min(s.year for s in specs) - HISTORY_YEARS
+        last = max(s.year for s in specs)
+        series = load_series(session, region_ids, {s.indicator_id for s in specs}, first_year=first, last_year=last)
+        for st in evaluate_many(specs, series, as_of=as_of, thresholds=thresholds or Thresholds()):
+            target, item, plan = by_target[st.target_id]
+            out.append(StatusRow(plan, item, target, st))
+    out.sort(key=lambda r: (r.plan.id, r.item.position))
+    return out
+
+
+def _indicator(session: Session, ref: str) -> Indicator:
+    ind = session.get(Indicator, ref)
+    if ind is None:
+        found = load_catalog().match(ref)
+        ind = session.get(Indicator, found.id) if found else None
+    if ind is None:
+        raise StoreError(f"indicator {ref!r}: not in the catalog (see `targetboard indicators`)")
+    return ind
+
+
+def ranking(session: Session, indicator_ref: str, region_ref: str, period: str, *, by: str = "level") -> Ranking:
+    """Rank a region among its peers (the children of its parent) for one indicator and period."""
+    ind = _indicator(session, indicator_ref)
+    region = find_region(session, region_ref)
+    p = Period.parse(period)
+    group = peers(session, region)
+    series = load_series(session, [r.id for r in group], [ind.id], first_year=p.year, last_year=p.year)
+    observations = [o for rows in series.values() for o in rows]
+    return rank(observations, peers={r.code: r.name for r in group}, indicator_id=ind.id, period=p.code, by=by,
+                ytd=p.kind != "Y", higher_is_better=ind.higher_is_better)
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    claim: Claim
+    item: PlanItem
+    check: ClaimCheck | None  # None: metric not in the catalog, or no period/rank to check
+
+
+def check_claims(session: Session, plan: Plan) -> list[ClaimRow]:
+    """Check every ranking claim of a plan against the observations of its region's peers."""
+    region = session.get(Region, plan.region_id)
+    assert region is not None
+    group = peers(session, region)
+    parent = session.get(Region, region.parent_id) if region.parent_id else None
+    out: list[ClaimRow] = []
+    q = (select(Claim, PlanItem).join(PlanItem, PlanItem.id == Claim.plan_item_id)
+         .where(PlanItem.plan_id == plan.id, Claim.kind == "ranking").order_by(PlanItem.position))
+    for claim, item in session.execute(q).all():
+        ind = session.get(Indicator, claim.indicator_id) if claim.indicator_id else None
+        if ind is None or claim.rank is None:
+            out.append(ClaimRow(claim, item, None))
+            continue
+        p = parse_period(claim.period or str(plan.year))
+        period = Period(p.end) if isinstance(p, PeriodRange) else p
+        month = period.year_to_date_month() if period.kind != "M" else period
+        series = load_series(session, [r.id for r in group], [ind.id], first_year=month.year, last_year=month.year)
+        observations = [o for rows in series.values() for o in rows]
+        by = "growth" if claim.measure == "growth" else "level"
+        check = check_claim(observations, peers={r.code: r.name for r in group}, region_code=region.code,
+                            indicator_id=ind.id, period=month.code, by=by, claimed_rank=claim.rank,
+                            claim_text=item.text, peer_group_name=claim.peer_group or (parent.name if parent else None),
+                            higher_is_better=ind.higher_is_better)
+        out.append(ClaimRow(claim, item, check))
+    return out
+
+
+def forecast_year_end_rank(
+    session: Session, indicator_ref: str, region_ref: str, year: int, *, as_of: str | None = None
+) -> tuple[int | None, Ranking]:
+    """The region's year-end rank among its peers if every peer ends the year at its forecast level."""
+    ind = _indicator(session, indicator_ref)
+    region = find_region(session, region_ref)
+    group = peers(session, region)
+    specs = [
+        TargetSpec(target_id=r.code, region_code=r.code, indicator_id=ind.id, indicator_name=ind.name, unit=ind.unit,
+                   kind=ind.kind, measure="level", comparator=">=", value=0.0, value_high=None, year=year,
+                   higher_is_better=ind.higher_is_better)
+        for r in group
+    ]
+    series = load_series(session, [r.id for r in group], [ind.id], first_year=year - HISTORY_YEARS, last_year=year)
+    statuses = evaluate_many(specs, series, as_of=as_of, thresholds=Thresholds())
+    forecasts = {st.target_id: st.forecast for st in statuses}
+    return forecast_rank(forecasts, peers={r.code: r.name for r in group}, region_code=region.code,
+                         higher_is_better=ind.higher_is_better)
+
+
+def target_statuses(rows: Sequence[StatusRow]) -> dict[int, TargetStatus | None]:
+    return {r.target.id: r.status for r in rows}
