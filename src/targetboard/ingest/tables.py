@@ -1,0 +1,193 @@
+"""Read a CSV or XLSX file into plain tables of cells, turning every failure into a Problem.
+
+Why: the two input shapes (template, bureau sheet) should not care where cells came from, and no
+user file, however broken, may raise. A CSV is one table (sheet None); a workbook gives one table
+per non-empty sheet. Row numbers are the ones Excel shows (1-based, counting blank rows), because
+that is what a user looks for when a problem names a row.
+
+CSV encodings: a BOM decides (UTF-8, UTF-16); otherwise strict UTF-8, then GB18030 (what Excel and
+WPS on Chinese Windows write). Tab-separated text is recognised by its header line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from targetboard.ingest.cells import CellValue, is_blank
+from targetboard.ingest.problems import Problems
+
+__all__ = ["Table", "read_tables"]
+
+_XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+_CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003)
+EXPECTED_FILE = "expected a .csv (UTF-8 or GB18030) or an .xlsx workbook"
+
+
+@dataclass
+class Table:
+    """One sheet: rows by their Excel row number, cells indexed from 0 (column A)."""
+
+    name: str | None  # sheet name; None for a CSV file
+    rows: dict[int, list[CellValue]]
+    # Merged ranges as (min_row, min_col, max_row, max_col), 1-based like openpyxl.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def row(self, number: int) -> list[CellValue]:
+        """The cells of a row as stored (merged cells hold a value only in their top-left cell)."""
+        return self.rows.get(number, [])
+
+    def filled(self, number: int) -> list[CellValue]:
+        """The row with every merged range showing its top-left value, as a reader sees a header."""
+        cells = list(self.row(number))
+        for r1, c1, r2, c2 in self.merged:
+            if r1 <= number <= r2:
+                top = self.row(r1)
+                value = top[c1 - 1] if c1 - 1 < len(top) else None
+                if len(cells) < c2:
+                    cells.extend([None] * (c2 - len(cells)))
+                for c in range(c1, c2 + 1):
+                    cells[c - 1] = value
+        return cells
+
+    def numbers(self) -> list[int]:
+        """Row numbers in order."""
+        return sorted(self.rows)
+
+    def is_empty(self) -> bool:
+        return all(is_blank(c) for cells in self.rows.values() for c in cells)
+
+
+def read_tables(path: Path, problems: Problems) -> list[Table]:
+    """The tables of a file; an unreadable, empty or damaged file adds a Problem (row None) instead."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.add(None, None, None, f"file not found; {EXPECTED_FILE}")
+        return []
+    except OSError as exc:
+        problems.add(None, None, None, f"cannot read the file ({exc.strerror or exc}); {EXPECTED_FILE}")
+        return []
+    if not data.strip():
+        problems.add(None, None, None, f"the file is empty; {EXPECTED_FILE} with a header row and data rows")
+        return []
+    suffix = path.suffix.lower()
+    if data.startswith(_OLE_MAGIC) or suffix == ".xls":
+        problems.add(None, None, None, "this is an old .xls (Excel 97-2003) workbook; save it as .xlsx or .csv")
+        return []
+    before = len(problems.items)
+    if suffix in _XLSX_SUFFIXES or (suffix not in _CSV_SUFFIXES and data.startswith(b"PK")):
+        tables = _read_xlsx(data, problems)
+    else:
+        tables = _read_csv(data, problems)
+    if tables is not None and all(t.is_empty() for t in tables) and len(problems.items) == before:
+        problems.add(None, None, None, f"the file holds no data; {EXPECTED_FILE} with a header row and data rows")
+    return [t for t in tables or [] if not t.is_empty()]
+
+
+# --- CSV ---------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, problems: Problems) -> str | None:
+    """Decode CSV bytes; a file cut inside a character is reported as truncated, keeping what came before."""
+    boms = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+    for bom, codec in boms:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                return _truncated_or_none(data, codec, exc, problems)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            return _truncated_or_none(data, "utf-8", exc, problems)
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3:
+            return _truncated_or_none(data, "gb18030", exc, problems)
+    problems.add(None, None, None, f"cannot decode the text: it is neither UTF-8 nor GB18030; {EXPECTED_FILE}")
+    return None
+
+
+def _truncated_or_none(data: bytes, codec: str, exc: UnicodeDecodeError, problems: Problems) -> str | None:
+    if exc.start >= len(data) - 3:
+        problems.add(None, None, None, "the file ends in the middle of a character: it looks truncated; export again")
+        return data[: exc.start].decode(codec)
+    problems.add(None, None, None, f"cannot decode the text as {codec} (byte {exc.start}); {EXPECTED_FILE}")
+    return None
+
+
+def _read_csv(data: bytes, problems: Problems) -> list[Table] | None:
+    text = _decode(data, problems)
+    if text is None:
+        return None
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: dict[int, list[CellValue]] = {}
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            rows[number] = [c if c.strip() else None for c in cells]
+    except csv.Error as exc:
+        problems.add(None, number + 1, None,
+                     f"the file ends inside a quoted cell ({exc}): it looks truncated; export it again")
+    else:
+        _check_last_row(text, rows, problems)
+    return [Table(None, rows)]
+
+
+def _check_last_row(text: str, rows: dict[int, list[CellValue]], problems: Problems) -> None:
+    """A last row shorter than the others, with no line end after it, is a file cut off mid-row."""
+    if not rows or text.endswith(("\n", "\r")):
+        return
+    last = max(rows)
+    width = max(len(cells) for cells in rows.values())
+    if len(rows[last]) < width:
+        problems.add(None, last, None, f"the file ends in the middle of this row ({len(rows[last])} of {width} cells, "
+                     "no line end): it looks truncated; export it again")
+
+
+# --- XLSX --------------------------------------------------------------------------------------------
+
+
+def _read_xlsx(data: bytes, problems: Problems) -> list[Table] | None:
+    import openpyxl  # imported here: CSV-only users should not pay for it
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about data validation, styles and the like
+            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except zipfile.BadZipFile:
+        problems.add(None, None, None,
+                     "the workbook is damaged or truncated (not a complete .xlsx zip); save it again from Excel or WPS")
+        return None
+    except Exception as exc:  # openpyxl raises many types for damaged files; none may escape
+        problems.add(None, None, None, f"cannot read the workbook ({type(exc).__name__}: {exc}); {EXPECTED_FILE}")
+        return None
+    tables: list[Table] = []
+    try:
+        for ws in wb.worksheets:
+            rows: dict[int, list[CellValue]] = {}
+            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = list(values)
+                while cells and is_blank(cells[-1]):
+                    cells.pop()
+                if cells:
+                    rows[number] = [None if is_blank(c) else c for c in cells]
+            merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+            tables.append(Table(ws.title, rows, merged))
+    except Exception as exc:  # a sheet that fails to parse half-way: report, keep the others
+        problems.add(None, None, None, f"cannot read the workbook ({type(exc).__name__}: {exc}); {EXPECTED_FILE}")
+        return None
+    finally:
+        wb.close()
+    return tables
