@@ -1,10 +1,9 @@
-"""Period codes (DHIS2-style ISO-like) and units with magnitudes."""
+"""Period codes (DHIS2-style ISO-like)."""
 
 from __future__ import annotations
 
 import pytest
 
-from targetboard.catalog.units import convert, split_unit
 from targetboard.model.period import Period, PeriodError, PeriodRange, parse_period
 
 
@@ -35,18 +34,3 @@ def test_extractor_period_forms():
     assert parse_period("2021-2025") == PeriodRange(2021, 2025)
     assert parse_period("2025M01-M09") == Period(2025, "M", 9)
     assert parse_period("2022H1") == Period(2022, "H", 1)
-
-
-@pytest.mark.parametrize(
-    ("value", "src", "dst", "expected"),
-    [(5802000, "万元", "亿元", 580.2), (1.3, "万亿斤", "亿斤", 13000), (3, "家", "家", 3), (2.5, "万人", "人", 25000),
-     (1, "亿千瓦时", "万千瓦时", 10000), (7, "%", "%", 7)],
-)
-def test_unit_conversion(value, src, dst, expected):
-    assert convert(value, src, dst) == pytest.approx(expected)
-
-
-def test_incompatible_units():
-    assert convert(1, "元", "吨") is None
-    assert split_unit("千米") == ("千米", 1.0)
-    assert split_unit("个百分点") == ("个百分点", 1.0)

@@ -114,10 +114,24 @@ GOOD = ["扬中市", "工业应税销售", "2022M07", "是", "700", "亿元", "1
 @pytest.mark.parametrize(
     ("case", "header", "rows", "expected"),
     [
-        ("wrong unit", HEADER, [GOOD, ["扬中市", "工业应税销售", "2022M08", "是", "800", "吨", "", ""]], ["row 3", "单位"]),
-        ("unknown indicator", HEADER, [GOOD, ["扬中市", "火星产值", "2022M08", "是", "8", "亿元", "", ""]], ["row 3", "火星产值"]),
-        ("text in a number", HEADER, [GOOD, ["扬中市", "工业应税销售", "2022M08", "是", "12,3a", "亿元", "", ""]],
-         ["row 3", "数值"]),
+        (
+            "wrong unit",
+            HEADER,
+            [GOOD, ["扬中市", "工业应税销售", "2022M08", "是", "800", "吨", "", ""]],
+            ["row 3", "单位"],
+        ),
+        (
+            "unknown indicator",
+            HEADER,
+            [GOOD, ["扬中市", "火星产值", "2022M08", "是", "8", "亿元", "", ""]],
+            ["row 3", "火星产值"],
+        ),
+        (
+            "text in a number",
+            HEADER,
+            [GOOD, ["扬中市", "工业应税销售", "2022M08", "是", "12,3a", "亿元", "", ""]],
+            ["row 3", "数值"],
+        ),
         ("duplicate rows", HEADER, [GOOD, GOOD], ["row 2", "row 3"]),
         ("missing column", [h for h in HEADER if h != "数值"], [[c for i, c in enumerate(GOOD) if i != 4]], ["数值"]),
         ("unknown region", HEADER, [GOOD, ["火星市", *GOOD[1:]]], ["row 3", "火星市"]),

@@ -25,7 +25,7 @@ from targetboard.analytics import (
     rank,
 )
 from targetboard.catalog import load_catalog
-from targetboard.catalog.units import convert
+from targetboard.ingest.units import UnitMismatch, convert
 from targetboard.model.period import Period, PeriodRange, parse_period
 from targetboard.store.db import StoreError
 from targetboard.store.models import Claim, Indicator, Plan, PlanItem, Region, Target
@@ -54,11 +54,22 @@ def _target_year(target: Target, plan: Plan) -> int:
     return plan.year
 
 
+def _in_unit(value: float | None, unit: str | None, indicator: Indicator) -> float | None:
+    """A target level in the indicator's catalog unit (1.3万亿斤 -> 13000亿斤); None if it cannot be."""
+    if value is None:
+        return None
+    try:
+        return convert(value, unit or indicator.unit, indicator.unit)
+    except UnitMismatch:
+        return None
+
+
 def _spec(target: Target, plan: Plan, region: Region, indicator: Indicator) -> TargetSpec | None:
-    value = convert(target.value, target.unit, indicator.unit) if target.measure == "level" else target.value
-    high = target.value_high
-    if high is not None and target.measure == "level":
-        high = convert(high, target.unit, indicator.unit)
+    if target.measure == "level":
+        value = _in_unit(target.value, target.unit, indicator)
+        high = _in_unit(target.value_high, target.unit, indicator)
+    else:
+        value, high = target.value, target.value_high
     if value is None:
         return None
     return TargetSpec(
