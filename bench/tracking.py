@@ -408,6 +408,9 @@ class Profile:
     ours: list[tuple[str, float, int]]  # targetboard functions by cumulative time
     sql: list[tuple[str, float, int]]  # (statement shape, execute s, count)
     sql_total: float
+    gc_seconds: float  # in the cyclic garbage collector (gc.callbacks)
+    gc_full: int  # of which generation-2 collections
+    plans: list[tuple[str, str]]  # (statement shape, query plan) of the slowest SELECTs
 
 
 @dataclass
@@ -422,6 +425,7 @@ class BackendResult:
     sanity: list[str] = field(default_factory=list)
     error: str | None = None
     chunks: tuple[float, float, float] | None = None  # import transaction times: first, median, last
+    traces: dict[str, tuple[float, list[tuple[str, float, int]]]] = field(default_factory=dict)
 
     def step(self, key: str) -> Step | None:
         return next((s for s in self.steps if s.key == key), None)
@@ -469,38 +473,86 @@ SPLIT_RANKING = (("regions.py", "find_region"), ("tracking.py", "_indicator"), (
                  ("observations.py", "load_series"), ("ranking.py", "rank"))
 
 
-def profile_call(engine: Any, fn: Callable[[], object], split: Sequence[tuple[str, str]]) -> Profile:
-    """One call under cProfile with every SQL statement's execute time recorded.
+@contextmanager
+def sql_trace(engine: Any) -> Iterator[dict[str, list[Any]]]:
+    """Record every statement's execute time (and its first parameters, for EXPLAIN) while the block runs.
 
-    cProfile slows Python-heavy code more than SQL, so read the shares, not the absolute seconds. For
-    SQLite the execute time of a SELECT excludes stepping through its rows (that happens on fetch); for
-    psycopg it includes receiving them.
+    For SQLite the execute time of a SELECT excludes stepping through its rows (that happens on fetch);
+    for psycopg it includes receiving them.
     """
     from sqlalchemy import event
 
-    sql: dict[str, list[float]] = {}
+    sql: dict[str, list[Any]] = {}  # shape -> [times, statement, parameters]
 
     def before(conn: Any, cursor: Any, statement: str, params: Any, context: Any, executemany: bool) -> None:
         conn.info.setdefault("bench_t", []).append(time.perf_counter())
 
     def after(conn: Any, cursor: Any, statement: str, params: Any, context: Any, executemany: bool) -> None:
         dt = time.perf_counter() - conn.info["bench_t"].pop()
-        sql.setdefault(_shape(statement), []).append(dt)
+        entry = sql.setdefault(_shape(statement), [[], statement, None if executemany else params])
+        entry[0].append(dt)
 
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
-    prof = cProfile.Profile()
     try:
+        yield sql
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+
+
+@contextmanager
+def gc_trace() -> Iterator[list[float]]:
+    """Time spent in the cyclic garbage collector while the block runs: [seconds, full collections]."""
+    acc = [0.0, 0.0]
+    started: list[float] = []
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            acc[0] += time.perf_counter() - started.pop()
+            acc[1] += info.get("generation") == 2
+
+    gc.callbacks.append(callback)
+    try:
+        yield acc
+    finally:
+        gc.callbacks.remove(callback)
+
+
+def explain(engine: Any, statement: str, params: Any) -> str:
+    """The backend's plan for one captured SELECT, one line per plan node."""
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        if engine.dialect.name == "sqlite":
+            cur.execute("EXPLAIN QUERY PLAN " + statement, params or ())
+            lines = [str(r[-1]) for r in cur.fetchall()]
+        else:
+            cur.execute("EXPLAIN " + statement, params or None)
+            lines = [str(r[0]).strip() for r in cur.fetchall()]
+        cur.close()
+        raw.rollback()
+        return " | ".join(lines)
+    finally:
+        raw.close()
+
+
+def profile_call(engine: Any, fn: Callable[[], object], split: Sequence[tuple[str, str]]) -> Profile:
+    """One call under cProfile, with the SQL statements, the garbage collector's share and query plans.
+
+    cProfile slows Python-heavy code more than SQL, so read the shares, not the absolute seconds.
+    """
+    prof = cProfile.Profile()
+    with sql_trace(engine) as sql, gc_trace() as gc_time:
         t0 = time.perf_counter()
         prof.enable()
         fn()
         prof.disable()
         total = time.perf_counter() - t0
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
-    st = pstats.Stats(prof)
-    raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]] = st.stats  # type: ignore[attr-defined]
+    raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]]
+    raw = pstats.Stats(prof).stats  # type: ignore[attr-defined]
     split_rows = []
     for file_suffix, func in split:
         hits = [(v[3], v[1]) for k, v in raw.items() if k[2] == func and k[0].endswith(file_suffix)]
@@ -509,8 +561,17 @@ def profile_call(engine: Any, fn: Callable[[], object], split: Sequence[tuple[st
     own = sorted(((_fname(k), v[2], v[3], v[1]) for k, v in raw.items()), key=lambda r: -r[1])[:14]
     ours = sorted(((_fname(k), v[3], v[1]) for k, v in raw.items() if "/targetboard/" in k[0]),
                   key=lambda r: -r[1])[:12]
-    sql_rows = sorted(((s, sum(ts), len(ts)) for s, ts in sql.items()), key=lambda r: -r[1])
-    return Profile(total, split_rows, own, ours, sql_rows[:8], sum(r[1] for r in sql_rows))
+    sql_rows = sorted(((s, sum(e[0]), len(e[0])) for s, e in sql.items()), key=lambda r: -r[1])
+    plans = []
+    for shape, _secs, _n in sql_rows[:3]:
+        _times, statement, params = sql[shape]
+        if statement.lstrip().upper().startswith("SELECT") and params is not None:
+            try:
+                plans.append((shape, explain(engine, statement, params)))
+            except Exception as e:  # a plan is a bonus; never fail the benchmark for it
+                plans.append((shape, f"(no plan: {type(e).__name__}: {e})"))
+    return Profile(total, split_rows, own, ours, sql_rows[:8], sum(r[1] for r in sql_rows), gc_time[0],
+                   int(gc_time[1]), plans)
 
 
 def _fmt_s(seconds: float) -> str:
@@ -666,17 +727,17 @@ def measure_backend(result: BackendResult, url: str, work: Workload, args: argpa
     n_wide = dbapi_fetch(engine, wide)
     n_narrow = dbapi_fetch(engine, narrow)
     result.steps.append(Step("baseline: DBAPI fetch of the rows it reads",
-                             timed(lambda: dbapi_fetch(engine, wide), 3),
+                             timed(lambda: dbapi_fetch(engine, wide), 2, warmup=0),
                              f"{n_wide:,} rows ({HISTORY_FIRST}-{PLAN_YEAR})", key="fetch_full"))
     result.steps.append(Step("baseline: DBAPI fetch of the cells it uses",
-                             timed(lambda: dbapi_fetch(engine, narrow), 3),
+                             timed(lambda: dbapi_fetch(engine, narrow), 2, warmup=0),
                              f"{n_narrow:,} rows (M06, M12 + {PLAN_YEAR} to June)", key="fetch_narrow"))
 
     def load_full() -> None:
         with factory() as s:
             load_series(s, counties.values(), indicator_ids, first_year=HISTORY_FIRST, last_year=PLAN_YEAR)
 
-    result.steps.append(Step("baseline: load_series alone, same rows", timed(load_full, 3), f"{n_wide:,} rows",
+    result.steps.append(Step("baseline: load_series alone, same rows", timed(load_full, 2), f"{n_wide:,} rows",
                              key="load_full"))
 
     try:
@@ -704,6 +765,15 @@ def measure_backend(result: BackendResult, url: str, work: Workload, args: argpa
                              timed(full_status, runs, warmup=0), f"{len(rows):,} targets, median of {runs}",
                              goal=GOAL_FULL_S, goal_counted=engine.dialect.name == "sqlite", key="full"))
     result.profiles["full"] = profile_call(engine, full_status, SPLIT_STATUS)
+    gc.collect()
+    gc.disable()  # diagnostic: what the collector costs while ~1 M fresh records are alive
+    try:
+        t0 = time.perf_counter()
+        full_status()
+        no_gc = time.perf_counter() - t0
+    finally:
+        gc.enable()
+    result.steps.append(Step("diagnostic: the same with gc.disable()", [no_gc], "1 run, no goal", key="full_nogc"))
 
     # (3) one county
     def county_series() -> None:
@@ -715,8 +785,13 @@ def measure_backend(result: BackendResult, url: str, work: Workload, args: argpa
             region = s.get(Region, county_id)
             return status_rows(s, region=region, year=PLAN_YEAR, as_of=AS_OF)
 
+    county_sql = wide.replace(keys, f"o.region_id = {county_id} AND o.indicator_id IN ({_sql_in(indicator_ids)})")
     log(f"{result.backend}: county status")
     n_county = len(county_status())
+    n_rows = dbapi_fetch(engine, county_sql)
+    result.steps.append(Step("baseline: DBAPI fetch of the county's rows",
+                             timed(lambda: dbapi_fetch(engine, county_sql), SMALL_RUNS), f"{n_rows:,} rows",
+                             key="fetch_county"))
     result.steps.append(Step(f"baseline: load_series alone, 1 county x {n_ind} indicators",
                              timed(county_series, SMALL_RUNS), key="load_county"))
     result.steps.append(Step(f"county status: status_rows(region={county_code}, ...)",
@@ -748,23 +823,33 @@ def measure_backend(result: BackendResult, url: str, work: Workload, args: argpa
     if not args.skip_extras:
         n = len(work.next_month)
         log(f"{result.backend}: extra: next month for every series ({n:,} rows, 1 transaction)")
-        t0 = time.perf_counter()
-        with factory.begin() as s:
-            write_observations(s, work.next_month, entered_by=ENTERED_BY)
-        dt = time.perf_counter() - t0
+        with sql_trace(engine) as trace:
+            t0 = time.perf_counter()
+            with factory.begin() as s:
+                write_observations(s, work.next_month, entered_by=ENTERED_BY)
+            dt = time.perf_counter() - t0
+        result.traces["monthly"] = (dt, _trace_rows(trace))
         result.steps.append(Step("extra: monthly update (2023M01), 1 tx", [dt], f"{n:,} rows, {n / dt:,.0f} rows/s",
                                  key="monthly", rows=n))
-        result.profiles["monthly"] = profile_call(engine, lambda: _rewrite(factory, work.next_month), SPLIT_IMPORT)
+        if args.profile:
+            result.profiles["monthly"] = profile_call(engine, lambda: _rewrite(factory, work.next_month),
+                                                      SPLIT_IMPORT)
         n = len(work.corrections)
         log(f"{result.backend}: extra: corrections ({n:,} rows)")
-        t0 = time.perf_counter()
-        with factory.begin() as s:
-            summary = write_observations(s, work.corrections, entered_by=ENTERED_BY)
-        dt = time.perf_counter() - t0
+        with sql_trace(engine) as trace:
+            t0 = time.perf_counter()
+            with factory.begin() as s:
+                summary = write_observations(s, work.corrections, entered_by=ENTERED_BY)
+            dt = time.perf_counter() - t0
+        result.traces["corrections"] = (dt, _trace_rows(trace))
         result.steps.append(Step("extra: corrections, first chunk again, 1 tx", [dt],
                                  f"{n:,} rows ({summary.updated:,} revised), {n / dt:,.0f} rows/s",
                                  key="corrections", rows=n))
     engine.dispose()
+
+
+def _trace_rows(trace: dict[str, list[Any]]) -> list[tuple[str, float, int]]:
+    return sorted(((shape, sum(e[0]), len(e[0])) for shape, e in trace.items()), key=lambda r: -r[1])
 
 
 def _rewrite(factory: Any, records: Sequence[Any]) -> None:
@@ -879,9 +964,13 @@ def print_backend(res: BackendResult, show_profiles: bool) -> None:
         failed = step is not None and step.passed is False
         split = ", ".join(f"{name} {cum / prof.total:.0%}" for name, cum, _ in prof.split)
         print(f"time split, {key} (one cProfile'd run, {_fmt_s(prof.total)}): {split}; "
-              f"SQL execute {prof.sql_total / prof.total:.0%} in {sum(n for _, _, n in prof.sql)} statements")
+              f"SQL execute {prof.sql_total / prof.total:.0%} in {sum(n for _, _, n in prof.sql)} statements; "
+              f"garbage collector {prof.gc_seconds / prof.total:.0%} ({prof.gc_full} full collections)")
         if failed or show_profiles:
             _print_profile(key, prof)
+    for key, (total, rows) in res.traces.items():
+        top = "; ".join(f"{secs:.2f} s in {n} x {stmt[:90]}" for stmt, secs, n in rows[:2])
+        print(f"SQL, {key} ({_fmt_s(total)} in all): {top}")
     print()
 
 
@@ -890,7 +979,9 @@ def _ratios(res: BackendResult) -> list[str]:
     pairs = (("full", "fetch_full", "full recompute / DBAPI fetch of its rows"),
              ("load_full", "fetch_full", "load_series / DBAPI fetch"),
              ("full", "load_full", "full recompute / load_series"),
+             ("full", "full_nogc", "full recompute / the same without GC"),
              ("county", "load_county", "county status / its load_series"),
+             ("load_county", "fetch_county", "county load_series / DBAPI fetch"),
              ("ranking", "load_peers", "ranking / its load_series"))
     for a, b, label in pairs:
         sa, sb = res.step(a), res.step(b)
@@ -910,6 +1001,8 @@ def _print_profile(key: str, prof: Profile) -> None:
     print(f"{'exec s':>8}  {'count':>9}  SQL statement (IN lists collapsed)")
     for stmt, secs, n in prof.sql:
         print(f"{secs:8.3f}  {n:9,}  {stmt}")
+    for stmt, plan in prof.plans:
+        print(f"plan of {stmt[:60]}...: {plan}")
     print()
 
 

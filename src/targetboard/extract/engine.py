@@ -50,27 +50,6 @@ _ITEM_AFTER = re.compile(r"的(?:增长|增速|目标|水平|幅度|控制目标
 _SUBJECT_END = re.compile(r"[,。;()]")
 
 
-@dataclass(slots=True)
-class _Draft:
-    """An item before its span is mapped to the original text."""
-
-    kind: str
-    start: int
-    end: int
-    metric: str | None = None
-    measure: str | None = None
-    value: float | None = None
-    value_high: float | None = None
-    unit: str | None = None
-    comparator: str | None = None
-    period: str | None = None
-    modality: str | None = None
-    rank: int | None = None
-    peer_group: str | None = None
-    rule: str | None = None
-    table: bool = False
-
-
 def _clean_metric(lex: Lexicon, raw: str) -> str:
     """Strip time/region prefixes and verb/qualifier suffixes from a metric candidate."""
     s = _PAREN.sub("", _SPACES.sub("", raw))
@@ -312,7 +291,7 @@ def _skip(clause: str, m: Mention) -> bool:
 
 def _emit(
     ctx: DocumentContext, cues: _Cues, a: int, c_abs: int, c_end: int,
-    m: Mention, metric: str, reading: _Reading, out: list[_Draft],
+    m: Mention, metric: str, reading: _Reading, out: list[Item],
 ) -> None:
     """Turn one mention plus its reading into a draft item."""
     measure = reading.measure
@@ -351,8 +330,8 @@ def _emit(
         if modality == "expect" and ctx.section(pos) == "review":
             modality = None
     out.append(
-        _Draft(
-            kind=kind, start=c_abs, end=c_end, metric=metric, measure=measure, value=value, value_high=high,
+        Item(
+            text="", kind=kind, start=c_abs, end=c_end, metric=metric, measure=measure, value=value, value_high=high,
             unit=m.unit or None, comparator=comparator, period=cues.period(ctx, pos), modality=modality,
             rule="quantity",
         )
@@ -412,7 +391,7 @@ def _subject_after(lex: Lexicon, after: str) -> str:
 
 
 def _process_sentence(
-    lex: Lexicon, ctx: DocumentContext, text: str, s_start: int, s_end: int, out: list[_Draft]
+    lex: Lexicon, ctx: DocumentContext, text: str, s_start: int, s_end: int, out: list[Item]
 ) -> None:
     sentence = text[s_start:s_end]
     found = find_mentions(sentence) if may_hold_quantity(sentence) else []
@@ -512,8 +491,8 @@ def _process_sentence(
         if not metric:
             continue
         out.append(
-            _Draft(
-                kind="ranking", start=s_start + r.start, end=s_start + r.end, metric=metric, measure=r.measure,
+            Item(
+                text="", kind="ranking", start=s_start + r.start, end=s_start + r.end, metric=metric, measure=r.measure,
                 rank=r.rank, peer_group=r.peer_group, period=_period(ctx, sentence, s_start + r.start), rule="ranking",
             )
         )
@@ -554,13 +533,13 @@ def _join_soft_breaks(text: str) -> str:
 _TASK_SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
 
 
-def _add_tasks(ctx: DocumentContext, text: str, drafts: list[_Draft]) -> None:
+def _add_tasks(ctx: DocumentContext, text: str, drafts: list[Item]) -> None:
     """Task items for the commitments no quantified item covers (none in reviews and bulletins)."""
     if ctx.genre == BULLETIN:
         return
     spans = sorted((d.start, d.end) for d in drafts)
     starts = [s for s, _ in spans]
-    tasks: list[_Draft] = []
+    tasks: list[Item] = []
     for m in _TASK_SENTENCE.finditer(text, ctx.body_start):
         section = ctx.section(m.start())
         if section == "review" or not is_commitment(m.group(), in_plan=section == "plan"):
@@ -570,7 +549,7 @@ def _add_tasks(ctx: DocumentContext, text: str, drafts: list[_Draft]) -> None:
         covered = spans[lo:hi]
         for a, b in uncovered_runs(text, m.start(), m.end(), covered):
             if b - a >= 4:
-                tasks.append(_Draft(kind="task", start=a, end=b, rule="clause"))
+                tasks.append(Item(kind="task", text="", start=a, end=b, rule="clause"))
     drafts.extend(tasks)
 
 
@@ -593,15 +572,15 @@ def _documents(text: str) -> list[tuple[int, int]]:
     return list(itertools.pairwise(bounds))
 
 
-def _draft_document(lex: Lexicon, text: str, year: int | None, context: str | None) -> list[_Draft]:
+def _draft_document(lex: Lexicon, text: str, year: int | None, context: str | None) -> list[Item]:
     """Drafts for one document (normalised text), in its own coordinates."""
     ctx = analyse(text, year=year, context=context)
-    drafts: list[_Draft] = []
+    drafts: list[Item] = []
     cells, consumed = find_tables(text, ctx.body_start)
     for c in cells:
         drafts.append(
-            _Draft(
-                kind="outcome" if ctx.genre == BULLETIN or ctx.section(c.start) != "plan" else "target",
+            Item(
+                text="", kind="outcome" if ctx.genre == BULLETIN or ctx.section(c.start) != "plan" else "target",
                 start=c.start, end=c.end, metric=c.metric, measure=c.measure, value=c.value, unit=c.unit,
                 comparator="=", period=_period(ctx, "", c.start), rule="table", table=True,
             )
@@ -622,7 +601,7 @@ def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: 
     block) is read document by document, so each keeps its own genre, year and sections.
     """
     lex = lexicon()
-    drafts: list[_Draft] = []
+    drafts: list[Item] = []
     for a, b in _documents(nt.text):
         part = _draft_document(lex, nt.text[a:b], year, context)
         if a:
@@ -631,29 +610,21 @@ def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: 
                 d.end += a
         drafts.extend(part)
     drafts.sort(key=lambda d: (d.start, d.end))
-    items: list[Item] = []
-    for d in drafts:
+    for d in drafts:  # map normalised spans back to the original text, then fill what needs the whole item
         s, e = nt.to_original(d.start, d.end)
         # Trim the clause's trailing punctuation and surrounding spaces from the reported span.
         while e > s and nt.original[e - 1] in " \t\n。，,;；:：":
             e -= 1
         while s < e and nt.original[s] in " \t\n":
             s += 1
-        indicator = match_indicator(d.metric) if d.metric else None
-        if d.unit in ("万", "亿", "万亿") and indicator and d.measure != "growth":
+        d.start, d.end, d.text = s, e, nt.original[s:e]
+        d.indicator = match_indicator(d.metric) if d.metric else None
+        if d.unit in ("万", "亿", "万亿") and d.indicator and d.measure != "growth":
             # 工业应税销售突破千亿大关: the unit the text leaves implicit comes from the catalog.
-            base = load_catalog().get(indicator).unit.lstrip("万亿千百")
+            base = load_catalog().get(d.indicator).unit.lstrip("万亿千百")
             if base and base not in ("%", "‰"):
                 d.unit += base
-        items.append(
-            Item(
-                kind=d.kind, start=s, end=e, text=nt.original[s:e], metric=d.metric,
-                indicator=indicator, measure=d.measure,
-                value=d.value, value_high=d.value_high, unit=d.unit, comparator=d.comparator, period=d.period,
-                modality=d.modality, rank=d.rank, peer_group=d.peer_group, region=None, rule=d.rule, table=d.table,
-            )
-        )
-    return items
+    return drafts
 
 
 def extract(text: str, *, year: int | None = None, context: str | None = None) -> list[Item]:
