@@ -328,8 +328,8 @@ def status_cmd(region_ref: str | None, year: int | None, as_of: str | None, db_u
             st = row.status
             label = STATUS_ZH.get(st.status, st.status) if st else "未跟踪"
             click.echo(
-                f"[{row.target.id}] {row.plan.region.name} {row.target.metric} {row.target.comparator} "
-                f"{row.target.value:g}{row.target.unit or ''}：{label}"
+                f"[{row.target_id}] {row.region_name} {row.metric} {row.comparator} "
+                f"{row.value:g}{row.unit or ''}：{label}"
             )
             click.echo(f"    {_status_text(st)}")
 

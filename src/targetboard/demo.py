@@ -92,7 +92,7 @@ def track_part(db_url: str) -> str:
         for row in status_rows(s, region=find_region(s, str(meta["region"])), year=year, as_of=AS_OF):
             st = row.status
             label = STATUS_ZH.get(st.status, st.status) if st else "未跟踪"
-            lines.append(f"◆ {row.item.text}\n    【{label}】{st.explanation if st else '指标不在目录中'}\n")
+            lines.append(f"◆ {row.item_text}\n    【{label}】{st.explanation if st else '指标不在目录中'}\n")
         lines.append("\n-- 排名声明核对（样例数据）--\n")
         from targetboard.store.models import Plan
 

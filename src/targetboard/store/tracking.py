@@ -7,8 +7,10 @@ shows in the next status call.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,22 +38,32 @@ from targetboard.store.regions import find_region, peers
 HISTORY_YEARS = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusRow:
-    plan: Plan
-    item: PlanItem
-    target: Target
+    """One target with its live status; plain values, so a province's 20,000 rows stay cheap."""
+
+    target_id: int
+    plan_id: int
+    item_id: int
+    region_name: str
+    item_text: str | None
+    metric: str
+    comparator: str
+    value: float
+    unit: str | None
     status: TargetStatus | None  # None: the target's metric is not in the catalog (nothing to track)
 
 
-def _target_year(target: Target, plan: Plan) -> int:
-    if target.period:
-        try:
-            p = parse_period(target.period)
-        except ValueError:
-            return plan.year
-        return p.end if isinstance(p, PeriodRange) else p.year
-    return plan.year
+@lru_cache(maxsize=1024)
+def _period_year(period: str | None, plan_year: int) -> int:
+    """The year a target is for: its own period (a range counts by its end), else the plan's year."""
+    if not period:
+        return plan_year
+    try:
+        p = parse_period(period)
+    except ValueError:
+        return plan_year
+    return p.end if isinstance(p, PeriodRange) else p.year
 
 
 def _in_unit(value: float | None, unit: str | None, indicator: Indicator) -> float | None:
@@ -64,21 +76,6 @@ def _in_unit(value: float | None, unit: str | None, indicator: Indicator) -> flo
         return None
 
 
-def _spec(target: Target, plan: Plan, region: Region, indicator: Indicator) -> TargetSpec | None:
-    if target.measure == "level":
-        value = _in_unit(target.value, target.unit, indicator)
-        high = _in_unit(target.value_high, target.unit, indicator)
-    else:
-        value, high = target.value, target.value_high
-    if value is None:
-        return None
-    return TargetSpec(
-        target_id=str(target.id), region_code=region.code, indicator_id=indicator.id, indicator_name=indicator.name,
-        unit=indicator.unit, kind=indicator.kind, measure=target.measure, comparator=target.comparator, value=value,
-        value_high=high, year=_target_year(target, plan), higher_is_better=indicator.higher_is_better,
-    )
-
-
 def status_rows(
     session: Session,
     *,
@@ -87,9 +84,11 @@ def status_rows(
     as_of: str | None = None,
     thresholds: Thresholds | None = None,
 ) -> list[StatusRow]:
-    """Every stored target (of a region / plan year) with its live status."""
+    """Every stored target (of a region / plan year) with its live status, in plan order."""
     q = (
-        select(Target, PlanItem, Plan, Region)
+        select(Target.id, Target.indicator_id, Target.measure, Target.comparator, Target.value, Target.value_high,
+               Target.unit, Target.period, Target.metric, PlanItem.id, PlanItem.text, Plan.id, Plan.year,
+               Plan.region_id, Region.code, Region.name)
         .join(PlanItem, PlanItem.id == Target.plan_item_id)
         .join(Plan, Plan.id == PlanItem.plan_id)
         .join(Region, Region.id == Plan.region_id)
@@ -99,30 +98,44 @@ def status_rows(
         q = q.where(Plan.region_id == region.id)
     if year is not None:
         q = q.where(Plan.year == year)
-    rows = session.execute(q).all()
     indicators = {i.id: i for i in session.scalars(select(Indicator))}
-    specs: list[TargetSpec] = []
-    by_target: dict[str, tuple[Target, PlanItem, Plan]] = {}
-    untracked: list[tuple[Target, PlanItem, Plan]] = []
-    for target, item, plan, reg in rows:
-        ind = indicators.get(target.indicator_id or "")
-        spec = _spec(target, plan, reg, ind) if ind is not None and target.measure in ("level", "growth") else None
-        if spec is None:
-            untracked.append((target, item, plan))
-            continue
-        specs.append(spec)
-        by_target[spec.target_id] = (target, item, plan)
-    out: list[StatusRow] = [StatusRow(p, i, t, None) for t, i, p in untracked]
-    if specs:
-        region_ids = {plan.region_id for _, _, plan in by_target.values()}
-        first = min(s.year for s in specs) - HISTORY_YEARS
-        last = max(s.year for s in specs)
-        series = load_series(session, region_ids, {s.indicator_id for s in specs}, first_year=first, last_year=last)
-        for st in evaluate_many(specs, series, as_of=as_of, thresholds=thresholds or Thresholds()):
-            target, item, plan = by_target[st.target_id]
-            out.append(StatusRow(plan, item, target, st))
-    out.sort(key=lambda r: (r.plan.id, r.item.position))
-    return out
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # many small objects: the collector would rescan them again and again
+    try:
+        rows = session.connection().execute(q).all()
+        specs: list[TargetSpec] = []
+        region_ids: set[int] = set()
+        for (tid, iid, measure, comparator, value, high, unit, period, _metric, _item, _text, _plan, plan_year,
+             region_id, code, _name) in rows:
+            ind = indicators.get(iid or "")
+            if ind is None or measure not in ("level", "growth", "change"):
+                continue
+            if measure == "level":
+                value, high = _in_unit(value, unit, ind), _in_unit(high, unit, ind)
+            if value is None:
+                continue
+            specs.append(TargetSpec(
+                target_id=str(tid), region_code=code, indicator_id=ind.id, indicator_name=ind.name, unit=ind.unit,
+                kind=ind.kind, measure=measure, comparator=comparator, value=value, value_high=high,
+                year=_period_year(period, plan_year), higher_is_better=ind.higher_is_better,
+            ))
+            region_ids.add(region_id)
+        statuses: dict[str, TargetStatus] = {}
+        if specs:
+            first = min(sp.year for sp in specs) - HISTORY_YEARS
+            last = max(sp.year for sp in specs)
+            series = load_series(session, region_ids, {sp.indicator_id for sp in specs}, first_year=first,
+                                 last_year=last, as_of=as_of)
+            evaluated = evaluate_many(specs, series, as_of=as_of, thresholds=thresholds or Thresholds())
+            statuses = {st.target_id: st for st in evaluated}
+        return [
+            StatusRow(tid, plan_id, item_id, name, text, metric, comparator, value, unit, statuses.get(str(tid)))
+            for (tid, _iid, _m, comparator, value, _h, unit, _p, metric, item_id, text, plan_id, _y, _r, _c, name)
+            in rows
+        ]
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
 
 def _indicator(session: Session, ref: str) -> Indicator:
@@ -203,4 +216,4 @@ def forecast_year_end_rank(
 
 
 def target_statuses(rows: Sequence[StatusRow]) -> dict[int, TargetStatus | None]:
-    return {r.target.id: r.status for r in rows}
+    return {r.target_id: r.status for r in rows}
