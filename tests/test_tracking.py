@@ -173,3 +173,19 @@ def test_region_and_unit_commands(db_url):
     tb("unit", "add", "商务局", "--region", "扬中市", "--db", db_url)
     assert "商务局" in tb("unit", "list", "--region", "扬中市", "--db", db_url)
     assert "ambiguous" in tb_fails("unit", "add", "财政局", "--region", "鼓楼区", "--db", db_url)
+
+
+def test_year_end_rank_forecast_and_custom_thresholds(tracked, tmp_path):
+    db_url, _ = tracked
+    out = tb("rank", "工业应税销售", "--region", "扬中市", "--period", "2022M06", "--forecast", "--db", db_url)
+    assert out.startswith("year-end forecast from figures up to 2022M06")
+    ranked = [line.split()[1] for line in out.strip().splitlines()[2:]]
+    assert ranked[0] == "丹阳市" and "扬中市" in ranked  # 丹阳's level is far ahead in the sample
+    strict = tmp_path / "strict.toml"
+    strict.write_text("on_track_margin = 0.02\n", encoding="utf-8")
+    out = tb("status", "--region", "扬中市", "--year", "2022", "--period", "2022M06", "--thresholds", str(strict),
+             "--db", db_url)
+    assert "工业应税销售 > 1200亿元：有风险" in out  # 1209 is less than 2% above 1200
+    bad = tmp_path / "bad.toml"
+    bad.write_text("on_track_margin = -1\n", encoding="utf-8")
+    assert "bad.toml" in tb_fails("status", "--thresholds", str(bad), "--db", db_url)

@@ -311,20 +311,34 @@ def import_observations(
     click.echo(f"{path}: {len(result.records)} rows: {summary}")
 
 
+def _thresholds(path: str | None) -> Any:
+    """The packaged thresholds, overlaid with a user's TOML file (keys as in analytics/thresholds.toml)."""
+    from targetboard.analytics import load_thresholds
+
+    try:
+        return load_thresholds(path)
+    except (OSError, ValueError) as e:
+        raise StoreError(f"{path}: {e}") from None
+
+
 @click.command("status")
 @click.option("--region", "region_ref", default=None)
 @click.option("--year", type=int, default=None, help="Plan year.")
 @click.option("--period", "as_of", default=None, metavar="PERIOD", help="As of this period (2022M06).")
+@click.option("--thresholds", "thresholds_file", default=None, metavar="FILE",
+              help="A TOML file overriding the status thresholds (see docs/analytics.md).")
 @db_option
 @user_errors
-def status_cmd(region_ref: str | None, year: int | None, as_of: str | None, db_url: str | None) -> None:
+def status_cmd(region_ref: str | None, year: int | None, as_of: str | None, thresholds_file: str | None,
+               db_url: str | None) -> None:
     """Each stored target's latest actual, completion, year-end forecast and status."""
     from targetboard.store.regions import find_region
     from targetboard.store.tracking import status_rows
 
+    thresholds = _thresholds(thresholds_file)
     with _factory(db_url)() as s:
         region = find_region(s, region_ref) if region_ref else None
-        for row in status_rows(s, region=region, year=year, as_of=as_of):
+        for row in status_rows(s, region=region, year=year, as_of=as_of, thresholds=thresholds):
             st = row.status
             label = STATUS_ZH.get(st.status, st.status) if st else "未跟踪"
             click.echo(
@@ -339,15 +353,23 @@ def status_cmd(region_ref: str | None, year: int | None, as_of: str | None, db_u
 @click.option("--region", "region_ref", required=True)
 @click.option("--period", required=True, help="Period code: 2022M06 (year to date), 2022.")
 @click.option("--by", type=click.Choice(["level", "growth"]), default="level", show_default=True)
+@click.option("--forecast", is_flag=True,
+              help="Rank the peers' year-end forecasts (from the figures up to PERIOD) instead of PERIOD's figures.")
 @db_option
 @user_errors
-def rank_cmd(indicator: str, region_ref: str, period: str, by: str, db_url: str | None) -> None:
+def rank_cmd(indicator: str, region_ref: str, period: str, by: str, forecast: bool, db_url: str | None) -> None:
     """Rank REGION among its peers (its parent's children) for INDICATOR in PERIOD."""
+    from targetboard.model.period import Period
     from targetboard.store.regions import find_region
-    from targetboard.store.tracking import ranking
+    from targetboard.store.tracking import forecast_year_end_rank, ranking
 
     with _factory(db_url)() as s:
-        r = ranking(s, indicator, region_ref, period, by=by)
+        if forecast:
+            p = Period.parse(period)
+            _, r = forecast_year_end_rank(s, indicator, region_ref, p.year, as_of=p.code)
+            click.echo(f"year-end forecast from figures up to {p.code}:")
+        else:
+            r = ranking(s, indicator, region_ref, period, by=by)
         me = find_region(s, region_ref).code
         click.echo(f"{r.indicator_id} {r.period} by {r.by}")
         for row in r.rows:
