@@ -40,6 +40,7 @@ import argparse
 import cProfile
 import gc
 import hashlib
+import inspect
 import math
 import os
 import platform
@@ -425,7 +426,7 @@ class BackendResult:
     sanity: list[str] = field(default_factory=list)
     error: str | None = None
     chunks: tuple[float, float, float] | None = None  # import transaction times: first, median, last
-    traces: dict[str, tuple[float, list[tuple[str, float, int]]]] = field(default_factory=dict)
+    traces: dict[str, tuple[float, list[tuple[str, float, int]], list[tuple[str, str]]]] = field(default_factory=dict)
 
     def step(self, key: str) -> Step | None:
         return next((s for s in self.steps if s.key == key), None)
@@ -465,12 +466,14 @@ def _fname(key: tuple[str, int, str]) -> str:
     return f"{filename}:{line}({func})"
 
 
-SPLIT_STATUS = (("observations.py", "load_series"), ("status.py", "evaluate_many"), ("series.py", "build_series"),
-                ("tracking.py", "_spec"))
-SPLIT_IMPORT = (("observations.py", "write_observations"), ("reference.py", "ensure_periods"),
-                ("observations.py", "_same"))
-SPLIT_RANKING = (("regions.py", "find_region"), ("tracking.py", "_indicator"), ("regions.py", "peers"),
-                 ("observations.py", "load_series"), ("ranking.py", "rank"))
+# (file suffix, function, label) whose cumulative time the "time split" line shows; nested ones say so.
+SPLIT_STATUS = (("observations.py", "load_series", "load_series"), ("status.py", "evaluate_many", "evaluate_many"),
+                ("series.py", "build_series", "(in it: build_series)"), ("tracking.py", "_spec", "_spec"))
+SPLIT_IMPORT = (("observations.py", "write_observations", "write_observations"),
+                ("reference.py", "ensure_periods", "(in it: ensure_periods)"))
+SPLIT_RANKING = (("regions.py", "find_region", "find_region"), ("tracking.py", "_indicator", "_indicator"),
+                 ("regions.py", "peers", "peers"), ("observations.py", "load_series", "load_series"),
+                 ("ranking.py", "rank", "rank"))
 
 
 @contextmanager
@@ -534,12 +537,26 @@ def explain(engine: Any, statement: str, params: Any) -> str:
             lines = [str(r[0]).strip() for r in cur.fetchall()]
         cur.close()
         raw.rollback()
-        return " | ".join(lines)
+        plan = re.sub(r"'\{[^}]{60,}\}'", "'{…}'", " | ".join(lines))  # PostgreSQL prints the IN lists in full
+        return plan if len(plan) <= 900 else plan[:897] + "..."
     finally:
         raw.close()
 
 
-def profile_call(engine: Any, fn: Callable[[], object], split: Sequence[tuple[str, str]]) -> Profile:
+def trace_plans(engine: Any, trace: dict[str, list[Any]], top: int) -> list[tuple[str, str]]:
+    """Query plans of the slowest `top` SELECT shapes of a trace (with their first parameters)."""
+    plans = []
+    for shape, entry in sorted(trace.items(), key=lambda kv: -sum(kv[1][0]))[:top]:
+        _times, statement, params = entry
+        if statement.lstrip().upper().startswith("SELECT") and params is not None:
+            try:
+                plans.append((shape, explain(engine, statement, params)))
+            except Exception as e:  # a plan is a bonus; never fail the benchmark for it
+                plans.append((shape, f"(no plan: {type(e).__name__}: {e})"))
+    return plans
+
+
+def profile_call(engine: Any, fn: Callable[[], object], split: Sequence[tuple[str, str, str]]) -> Profile:
     """One call under cProfile, with the SQL statements, the garbage collector's share and query plans.
 
     cProfile slows Python-heavy code more than SQL, so read the shares, not the absolute seconds.
@@ -554,22 +571,15 @@ def profile_call(engine: Any, fn: Callable[[], object], split: Sequence[tuple[st
     raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]]
     raw = pstats.Stats(prof).stats  # type: ignore[attr-defined]
     split_rows = []
-    for file_suffix, func in split:
+    for file_suffix, func, label in split:
         hits = [(v[3], v[1]) for k, v in raw.items() if k[2] == func and k[0].endswith(file_suffix)]
         if hits:
-            split_rows.append((f"{file_suffix}:{func}", sum(h[0] for h in hits), sum(h[1] for h in hits)))
+            split_rows.append((label, sum(h[0] for h in hits), sum(h[1] for h in hits)))
     own = sorted(((_fname(k), v[2], v[3], v[1]) for k, v in raw.items()), key=lambda r: -r[1])[:14]
     ours = sorted(((_fname(k), v[3], v[1]) for k, v in raw.items() if "/targetboard/" in k[0]),
                   key=lambda r: -r[1])[:12]
     sql_rows = sorted(((s, sum(e[0]), len(e[0])) for s, e in sql.items()), key=lambda r: -r[1])
-    plans = []
-    for shape, _secs, _n in sql_rows[:3]:
-        _times, statement, params = sql[shape]
-        if statement.lstrip().upper().startswith("SELECT") and params is not None:
-            try:
-                plans.append((shape, explain(engine, statement, params)))
-            except Exception as e:  # a plan is a bonus; never fail the benchmark for it
-                plans.append((shape, f"(no plan: {type(e).__name__}: {e})"))
+    plans = trace_plans(engine, sql, 3)
     return Profile(total, split_rows, own, ours, sql_rows[:8], sum(r[1] for r in sql_rows), gc_time[0],
                    int(gc_time[1]), plans)
 
@@ -726,19 +736,25 @@ def measure_backend(result: BackendResult, url: str, work: Workload, args: argpa
     log(f"{result.backend}: baselines for the full recompute")
     n_wide = dbapi_fetch(engine, wide)
     n_narrow = dbapi_fetch(engine, narrow)
-    result.steps.append(Step("baseline: DBAPI fetch of the rows it reads",
+    result.steps.append(Step("baseline: DBAPI fetch, all rows of the 4 years",
                              timed(lambda: dbapi_fetch(engine, wide), 2, warmup=0),
                              f"{n_wide:,} rows ({HISTORY_FIRST}-{PLAN_YEAR})", key="fetch_full"))
-    result.steps.append(Step("baseline: DBAPI fetch of the cells it uses",
+    result.steps.append(Step("baseline: DBAPI fetch, only the cells a status uses",
                              timed(lambda: dbapi_fetch(engine, narrow), 2, warmup=0),
                              f"{n_narrow:,} rows (M06, M12 + {PLAN_YEAR} to June)", key="fetch_narrow"))
 
-    def load_full() -> None:
-        with factory() as s:
-            load_series(s, counties.values(), indicator_ids, first_year=HISTORY_FIRST, last_year=PLAN_YEAR)
+    # load_series as status_rows calls it (it takes as_of once it narrows its read to the cells used)
+    as_of_kw = {"as_of": AS_OF} if "as_of" in inspect.signature(load_series).parameters else {}
 
-    result.steps.append(Step("baseline: load_series alone, same rows", timed(load_full, 2), f"{n_wide:,} rows",
-                             key="load_full"))
+    def load_full() -> int:
+        with factory() as s:
+            got = load_series(s, counties.values(), indicator_ids, first_year=HISTORY_FIRST, last_year=PLAN_YEAR,
+                              **as_of_kw)
+            return sum(len(v) for v in got.values())
+
+    n_loaded = load_full()
+    result.steps.append(Step("baseline: load_series alone, as status_rows calls it", timed(load_full, 2, warmup=0),
+                             f"{n_loaded:,} rows", key="load_full"))
 
     try:
         from targetboard.store.tracking import ranking, status_rows
@@ -778,7 +794,7 @@ def measure_backend(result: BackendResult, url: str, work: Workload, args: argpa
     # (3) one county
     def county_series() -> None:
         with factory() as s:
-            load_series(s, [county_id], indicator_ids, first_year=HISTORY_FIRST, last_year=PLAN_YEAR)
+            load_series(s, [county_id], indicator_ids, first_year=HISTORY_FIRST, last_year=PLAN_YEAR, **as_of_kw)
 
     def county_status() -> list[Any]:
         with factory() as s:
@@ -789,7 +805,7 @@ def measure_backend(result: BackendResult, url: str, work: Workload, args: argpa
     log(f"{result.backend}: county status")
     n_county = len(county_status())
     n_rows = dbapi_fetch(engine, county_sql)
-    result.steps.append(Step("baseline: DBAPI fetch of the county's rows",
+    result.steps.append(Step("baseline: DBAPI fetch, the county's rows of 4 years",
                              timed(lambda: dbapi_fetch(engine, county_sql), SMALL_RUNS), f"{n_rows:,} rows",
                              key="fetch_county"))
     result.steps.append(Step(f"baseline: load_series alone, 1 county x {n_ind} indicators",
@@ -828,7 +844,7 @@ def measure_backend(result: BackendResult, url: str, work: Workload, args: argpa
             with factory.begin() as s:
                 write_observations(s, work.next_month, entered_by=ENTERED_BY)
             dt = time.perf_counter() - t0
-        result.traces["monthly"] = (dt, _trace_rows(trace))
+        result.traces["monthly"] = (dt, _trace_rows(trace), trace_plans(engine, trace, 1))
         result.steps.append(Step("extra: monthly update (2023M01), 1 tx", [dt], f"{n:,} rows, {n / dt:,.0f} rows/s",
                                  key="monthly", rows=n))
         if args.profile:
@@ -841,7 +857,7 @@ def measure_backend(result: BackendResult, url: str, work: Workload, args: argpa
             with factory.begin() as s:
                 summary = write_observations(s, work.corrections, entered_by=ENTERED_BY)
             dt = time.perf_counter() - t0
-        result.traces["corrections"] = (dt, _trace_rows(trace))
+        result.traces["corrections"] = (dt, _trace_rows(trace), [])
         result.steps.append(Step("extra: corrections, first chunk again, 1 tx", [dt],
                                  f"{n:,} rows ({summary.updated:,} revised), {n / dt:,.0f} rows/s",
                                  key="corrections", rows=n))
@@ -859,6 +875,29 @@ def _rewrite(factory: Any, records: Sequence[Any]) -> None:
     with factory() as s:
         write_observations(s, records, entered_by=ENTERED_BY)
         s.rollback()
+
+
+def source_state() -> str:
+    """Which code was measured: the commit, the files changed since, and a digest of src/ as it was read.
+
+    Several people edit src/ while benchmarks run; the digest tells two reports apart even when the
+    commit is the same. Read-only git commands only.
+    """
+    src = REPO_ROOT / "src"
+    digest = hashlib.sha256()
+    for path in sorted(src.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".toml", ".csv"):
+            digest.update(str(path.relative_to(src)).encode() + b"\0" + path.read_bytes())
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=REPO_ROOT, capture_output=True,
+                               text=True, check=True).stdout.split("\n")
+        changed = [line[3:].removeprefix("src/targetboard/") for line in dirty if line.strip()]
+    except (OSError, subprocess.CalledProcessError):
+        return f"src digest {digest.hexdigest()[:12]} (no git)"
+    more = f", uncommitted: {', '.join(changed)}" if changed else ""
+    return f"commit {head}{more}; src digest {digest.hexdigest()[:12]}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -966,18 +1005,24 @@ def print_backend(res: BackendResult, show_profiles: bool) -> None:
         print(f"time split, {key} (one cProfile'd run, {_fmt_s(prof.total)}): {split}; "
               f"SQL execute {prof.sql_total / prof.total:.0%} in {sum(n for _, _, n in prof.sql)} statements; "
               f"garbage collector {prof.gc_seconds / prof.total:.0%} ({prof.gc_full} full collections)")
+        if not (failed or show_profiles):
+            top = "; ".join(f"{secs:.2f} s in {n} x {stmt[:90]}" for stmt, secs, n in prof.sql[:2])
+            print(f"  slowest SQL: {top}")
         if failed or show_profiles:
             _print_profile(key, prof)
-    for key, (total, rows) in res.traces.items():
+    for key, (total, rows, plans) in res.traces.items():
         top = "; ".join(f"{secs:.2f} s in {n} x {stmt[:90]}" for stmt, secs, n in rows[:2])
         print(f"SQL, {key} ({_fmt_s(total)} in all): {top}")
+        for stmt, plan in plans:
+            print(f"  plan of {stmt[:60]}...: {plan}")
     print()
 
 
 def _ratios(res: BackendResult) -> list[str]:
     out = []
-    pairs = (("full", "fetch_full", "full recompute / DBAPI fetch of its rows"),
-             ("load_full", "fetch_full", "load_series / DBAPI fetch"),
+    pairs = (("full", "fetch_full", "full recompute / DBAPI fetch of 4 years"),
+             ("full", "fetch_narrow", "full recompute / DBAPI fetch of the cells used"),
+             ("load_full", "fetch_full", "load_series / DBAPI fetch of 4 years"),
              ("full", "load_full", "full recompute / load_series"),
              ("full", "full_nogc", "full recompute / the same without GC"),
              ("county", "load_county", "county status / its load_series"),
@@ -1080,6 +1125,11 @@ def main(argv: list[str] | None = None) -> int:
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     log(f"generating the workload (scale {args.scale:g}, seed {args.seed})")
     work = generate(args.scale, args.seed)
+    # The generated records (2.4 M objects) stay alive for the second backend; frozen, the garbage
+    # collector skips them, so its full collections cost in the measured calls what they would cost
+    # in a process that does not hold the workload.
+    gc.collect()
+    gc.freeze()
     log(f"generated {len(work.records):,} observations, {len(work.targets):,} targets in {work.seconds:.1f}s")
 
     results = []
@@ -1104,6 +1154,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(work.targets):,} targets in {len(work.counties)} plans for {PLAN_YEAR}")
     print(f"generation (not measured): {work.seconds:.1f} s, once for all backends")
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform(terse=True)}")
+    print(f"code measured: {source_state()}")
     print()
     for res in results:
         print_backend(res, args.profile)

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from targetboard.model.observation import ObservationRecord
 from targetboard.model.period import Period as PeriodCode
 from targetboard.store.db import StoreError
-from targetboard.store.models import Indicator, Observation, ObservationRevision, Region, utcnow
+from targetboard.store.models import Indicator, Observation, ObservationRevision, Period, Region, utcnow
 from targetboard.store.reference import ensure_periods
 
 _CHUNK = 5000
@@ -65,17 +65,24 @@ def write_observations(session: Session, records: Sequence[ObservationRecord], *
 
     # Existing rows for the keys in this import: per (region, indicator) and only the import's periods, so
     # a monthly update of every series reads one month, not ten years.
-    pairs = {(region_ids[r.region_code], r.indicator_id) for r in records}
-    periods = sorted({r.period for r in records})
+    # Plain IN lists on each column of the unique key (region, indicator, period) are index probes on
+    # SQLite and PostgreSQL alike; a row-value IN over pairs is not, on SQLite. Extra rows are dropped.
+    wanted = {(region_ids[r.region_code], r.indicator_id, r.period) for r in records}
+    regions = sorted({k[0] for k in wanted})
+    indicators = sorted({k[1] for k in wanted})
+    periods = sorted({k[2] for k in wanted})
     existing: dict[tuple[int, str, str, bool], tuple[int, float | None, float | None]] = {}
     conn = session.connection()
-    for chunk in _chunks(sorted(pairs), 500):
-        q = select(Observation.id, Observation.region_id, Observation.indicator_id, Observation.period_code,
-                   Observation.ytd, Observation.value, Observation.growth).where(
-            tuple_(Observation.region_id, Observation.indicator_id).in_(list(chunk)),
-            Observation.period_code.in_(periods))
-        for oid, rid, iid, pcode, ytd, value, growth in conn.execute(q):
-            existing[(rid, iid, pcode, bool(ytd))] = (oid, value, growth)
+    for region_chunk in _chunks(regions, 200):
+        for indicator_chunk in _chunks(indicators, 200):
+            for period_chunk in _chunks(periods, 200):
+                q = select(Observation.id, Observation.region_id, Observation.indicator_id, Observation.period_code,
+                           Observation.ytd, Observation.value, Observation.growth).where(
+                    Observation.region_id.in_(list(region_chunk)), Observation.indicator_id.in_(list(indicator_chunk)),
+                    Observation.period_code.in_(list(period_chunk)))
+                for oid, rid, iid, pcode, ytd, value, growth in conn.execute(q):
+                    if (rid, iid, pcode) in wanted:
+                        existing[(rid, iid, pcode, bool(ytd))] = (oid, value, growth)
 
     now = utcnow()
     new_rows: list[dict[str, object]] = []
@@ -114,6 +121,11 @@ def write_observations(session: Session, records: Sequence[ObservationRecord], *
 @lru_cache(maxsize=4096)
 def _last_month(code: str) -> int:
     return PeriodCode.parse(code).last_month
+
+
+def _existing_codes(conn: Connection, codes: list[str]) -> list[str]:
+    """The codes among `codes` that some observation uses (the period table is tiny)."""
+    return list(conn.scalars(select(Period.code).where(Period.code.in_(codes))))
 
 
 def _codes_ending_in(years: Iterable[int], months: set[int]) -> list[str]:
@@ -167,25 +179,26 @@ def load_series(
     gc.disable()  # hundreds of thousands of rows: the collector would rescan them again and again
     try:
         # Explicit period codes keep every look-up on the unique key (region, indicator, period): no join
-        # with the period table and no rows of other years read only to be filtered out.
+        # with the period table and no rows of other years read only to be filtered out. Only codes that
+        # exist (the small period table says which) are asked for.
         last_month = cutoff.last_month if cutoff is not None and cutoff.year == last_year else 12
-        current_codes = _codes_ending_in([last_year], set(range(1, last_month + 1)))
+        existing = _existing_codes(conn, _codes_ending_in([last_year], set(range(1, last_month + 1))))
+        month_of = {code: _last_month(code) for code in existing}
+        in_current_year = Observation.period_code.in_(existing)
         for chunk in _chunks(regions, 500):
             current = (select(*columns).join(Region, Region.id == Observation.region_id)
                        .where(Observation.region_id.in_(list(chunk)), Observation.indicator_id.in_(indicators),
-                              Observation.period_code.in_(current_codes)))
+                              in_current_year))
             series_latest: dict[tuple[str, str], int] = {}
             for row in conn.execute(current):
-                month = _last_month(row.period)
-                if cutoff is not None and cutoff.year == last_year and month > cutoff.last_month:
-                    continue
+                month = month_of[row.period]
                 key = (row.region_code, row.indicator_id)
                 out[key].append(row)
                 if month > series_latest.get(key, 0):
                     series_latest[key] = month
             latest_months.update(series_latest.values())
         if first_year < last_year:
-            codes = _codes_ending_in(range(first_year, last_year), latest_months | {12})
+            codes = _existing_codes(conn, _codes_ending_in(range(first_year, last_year), latest_months | {12}))
             for chunk in _chunks(regions, 500):
                 earlier = (select(*columns).join(Region, Region.id == Observation.region_id)
                            .where(Observation.region_id.in_(list(chunk)), Observation.indicator_id.in_(indicators),
