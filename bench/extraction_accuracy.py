@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from _common import ensure_importable  # bench/ is on sys.path when a script runs
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_GOLD_DIR = REPO_ROOT.parent / "shared/corpus/dev"
 DEFAULT_SCORER = REPO_ROOT.parent / "shared/tools/score_extraction.py"
@@ -49,16 +51,6 @@ class DocRun:
     error: str | None = None
 
 
-def _ensure_importable() -> None:
-    """Let the script run from a checkout where the package is not installed (src layout)."""
-    src = REPO_ROOT / "src"
-    if src.is_dir() and str(src) not in sys.path:
-        try:
-            import targetboard  # noqa: F401
-        except ImportError:
-            sys.path.insert(0, str(src))
-
-
 def read_document(path: Path) -> str:
     """Decode the file exactly (no universal-newline translation): offsets are code points of the file."""
     return path.read_bytes().decode("utf-8")
@@ -66,7 +58,7 @@ def read_document(path: Path) -> str:
 
 def run_extractor(gold_dir: Path, out_dir: Path) -> list[DocRun]:
     """Write `<doc>.jsonl` for every `<doc>.txt`; a crash on a document is recorded, not fatal."""
-    _ensure_importable()
+    ensure_importable()
     from targetboard.extract import extract
 
     runs: list[DocRun] = []

@@ -35,6 +35,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from _common import ensure_importable  # bench/ is on sys.path when a script runs
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared/corpus/dev"
 GOAL_CHARS_PER_S = 500_000
@@ -59,16 +61,6 @@ class Timing:
     @property
     def rate(self) -> float:
         return self.chars / self.best if self.best > 0 else float("inf")
-
-
-def _ensure_importable() -> None:
-    """Let the script run from a checkout where the package is not installed (src layout)."""
-    src = REPO_ROOT / "src"
-    if src.is_dir() and str(src) not in sys.path:
-        try:
-            import targetboard  # noqa: F401
-        except ImportError:
-            sys.path.insert(0, str(src))
 
 
 def load_documents(corpus: Path) -> list[str]:
@@ -142,7 +134,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    _ensure_importable()
+    ensure_importable()
     from targetboard.extract import extract
     from targetboard.text import normalize
 

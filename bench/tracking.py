@@ -60,6 +60,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from _common import ensure_importable  # bench/ is on sys.path when a script runs
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 SEED = 20221231
@@ -83,16 +85,6 @@ SMALL_RUNS = 20  # county status and ranking: median of 20 after warm-up, as the
 # Report headers, also checked by tests/test_bench_tracking.py.
 STEP_HEADER = f"{'step':<52}  {'median':>9}  {'min':>9}  {'detail':<40}  {'goal':>9}  {'verdict':<7}"
 SUMMARY_TITLE = "## summary"
-
-
-def _ensure_importable() -> None:
-    """Let the script run from a checkout where the package is not installed (src layout)."""
-    src = REPO_ROOT / "src"
-    if src.is_dir() and str(src) not in sys.path:
-        try:
-            import targetboard  # noqa: F401
-        except ImportError:
-            sys.path.insert(0, str(src))
 
 
 _T0 = time.perf_counter()
@@ -1121,7 +1113,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    _ensure_importable()
+    ensure_importable()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     log(f"generating the workload (scale {args.scale:g}, seed {args.seed})")
     work = generate(args.scale, args.seed)
