@@ -23,7 +23,7 @@ SEED = SourceDocument("seed.txt", seed_text(), "utf-8", "txt")
 def test_migrations_build_exactly_the_models(db_url):
     connect(db_url)
     engine = make_engine(db_url)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == [], diff
@@ -139,3 +139,28 @@ def test_a_failed_write_leaves_the_database_unchanged(db_url):
         write_observations(s, [_rec("2022M07", 600.0), _rec("2022M08", 700.0, region="999999")], entered_by="a")
     with factory() as s:
         assert s.scalars(select(Observation.period_code)).all() == ["2022M06"]
+
+
+def test_audit_trail_records_changes_and_refuses_rewrites(db_url):
+    from sqlalchemy.exc import DBAPIError
+
+    from targetboard.store.models import AuditEvent
+
+    factory = connect(db_url)
+    with factory.begin() as s:
+        import_plan(s, SEED, find_region(s, "扬中市"), 2022, actor="督查室")
+        add_unit(s, "商务局", "扬中市")
+        write_observations(s, [_rec("2022M06", 580.0)], entered_by="统计局")
+    with factory.begin() as s:
+        write_observations(s, [_rec("2022M06", 580.0)], entered_by="统计局")  # unchanged: nothing to audit
+    with factory() as s:
+        rows = s.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert [(e.actor, e.action) for e in rows if e.action != "unit.add"] == [
+            ("督查室", "plan.import"), ("统计局", "observations.import"),
+        ]
+        assert '"inserted": 1' in rows[-1].detail and "test.csv" in rows[-1].detail
+    for statement in ("UPDATE audit_event SET actor = 'someone else'", "DELETE FROM audit_event"):
+        with pytest.raises(DBAPIError, match="append-only"), factory.begin() as s:
+            s.execute(text(statement))
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) == 3

@@ -325,12 +325,18 @@ def _thresholds(path: str | None) -> Any:
 @click.option("--region", "region_ref", default=None)
 @click.option("--year", type=int, default=None, help="Plan year.")
 @click.option("--period", "as_of", default=None, metavar="PERIOD", help="As of this period (2022M06).")
-@click.option("--thresholds", "thresholds_file", default=None, metavar="FILE",
-              help="A TOML file overriding the status thresholds (see docs/analytics.md).")
+@click.option(
+    "--thresholds",
+    "thresholds_file",
+    default=None,
+    metavar="FILE",
+    help="A TOML file overriding the status thresholds (see docs/analytics.md).",
+)
 @db_option
 @user_errors
-def status_cmd(region_ref: str | None, year: int | None, as_of: str | None, thresholds_file: str | None,
-               db_url: str | None) -> None:
+def status_cmd(
+    region_ref: str | None, year: int | None, as_of: str | None, thresholds_file: str | None, db_url: str | None
+) -> None:
     """Each stored target's latest actual, completion, year-end forecast and status."""
     from targetboard.store.regions import find_region
     from targetboard.store.tracking import status_rows
@@ -353,8 +359,11 @@ def status_cmd(region_ref: str | None, year: int | None, as_of: str | None, thre
 @click.option("--region", "region_ref", required=True)
 @click.option("--period", required=True, help="Period code: 2022M06 (year to date), 2022.")
 @click.option("--by", type=click.Choice(["level", "growth"]), default="level", show_default=True)
-@click.option("--forecast", is_flag=True,
-              help="Rank the peers' year-end forecasts (from the figures up to PERIOD) instead of PERIOD's figures.")
+@click.option(
+    "--forecast",
+    is_flag=True,
+    help="Rank the peers' year-end forecasts (from the figures up to PERIOD) instead of PERIOD's figures.",
+)
 @db_option
 @user_errors
 def rank_cmd(indicator: str, region_ref: str, period: str, by: str, forecast: bool, db_url: str | None) -> None:
@@ -378,7 +387,22 @@ def rank_cmd(indicator: str, region_ref: str, period: str, by: str, forecast: bo
             click.echo(f"  {row.rank if row.rank is not None else '-':>2}  {row.region_name}  {value}{mark}")
 
 
+@click.command("audit")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@db_option
+@user_errors
+def audit_cmd(limit: int, db_url: str | None) -> None:
+    """The audit trail, newest first: who imported, corrected or assigned what, and when."""
+    from targetboard.store.audit import events
+
+    with _factory(db_url)() as s:
+        for e in events(s, limit=limit):
+            target = f"{e.entity} {e.entity_id}" if e.entity_id else e.entity
+            click.echo(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor}  {e.action}  {target}  {e.detail}")
+
+
 COMMANDS = (
+    audit_cmd,
     db_group,
     region_group,
     unit_group,

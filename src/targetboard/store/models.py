@@ -194,3 +194,16 @@ class Claim(Base):
     peer_group: Mapped[str | None] = mapped_column(String(32))
     period: Mapped[str | None] = mapped_column(String(16))
     item: Mapped[PlanItem] = relationship(back_populates="claim")
+
+
+class AuditEvent(Base):
+    """Who changed what, when: append-only (the migration installs triggers that refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32), index=True)  # plan.import, observations.import, ...
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from targetboard.model.observation import ObservationRecord
 from targetboard.model.period import Period as PeriodCode
+from targetboard.store.audit import record
 from targetboard.store.db import StoreError
 from targetboard.store.models import Indicator, Observation, ObservationRevision, Period, Region, utcnow
 from targetboard.store.reference import ensure_periods
@@ -115,7 +116,11 @@ def write_observations(session: Session, records: Sequence[ObservationRecord], *
         for chunk in _chunks(revisions):
             session.execute(insert(ObservationRevision), list(chunk))
     session.flush()
-    return WriteSummary(len(new_rows), len(changed), unchanged)
+    summary = WriteSummary(len(new_rows), len(changed), unchanged)
+    if new_rows or changed:
+        record(session, "observations.import", "observation", None, actor=entered_by, inserted=summary.inserted,
+               corrected=summary.updated, unchanged=unchanged, sources=sorted({r.source for r in records})[:10])
+    return summary
 
 
 @lru_cache(maxsize=4096)

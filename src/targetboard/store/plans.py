@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from targetboard.extract.plan import extract_plan
 from targetboard.model.items import Item
+from targetboard.store.audit import record
 from targetboard.store.db import StoreError
 from targetboard.store.models import Claim, Document, Plan, PlanItem, Region, Target
 from targetboard.store.regions import find_unit
@@ -47,7 +48,9 @@ def suggest_unit(*texts: str | None) -> str | None:
     return None
 
 
-def import_plan(session: Session, doc: SourceDocument, region: Region, year: int) -> ImportedPlan:
+def import_plan(
+    session: Session, doc: SourceDocument, region: Region, year: int, *, actor: str | None = None
+) -> ImportedPlan:
     """Store `doc` and the plan tree read from it for `region` and `year` (idempotent)."""
     digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
     document = session.scalar(select(Document).where(Document.sha256 == digest))
@@ -83,6 +86,8 @@ def import_plan(session: Session, doc: SourceDocument, region: Region, year: int
                 suggestion = suggest_unit(it.text, objective.title) if it.kind in ("task", "target") else None
                 row = add(it.kind, it.text, it.start, it.end, o_row, suggested_unit=suggestion)
                 _attach_quantity(session, row, it)
+    record(session, "plan.import", "plan", plan.id, actor=actor, document=doc.name, sha256=digest,
+           region=region.name, year=year, items=position)
     return ImportedPlan(plan, created=True)
 
 
@@ -97,7 +102,7 @@ def _attach_quantity(session: Session, row: PlanItem, it: Item) -> None:
                           peer_group=it.peer_group, period=it.period))
 
 
-def assign(session: Session, item_id: int, unit_name: str | None = None) -> PlanItem:
+def assign(session: Session, item_id: int, unit_name: str | None = None, *, actor: str | None = None) -> PlanItem:
     """Assign a plan item to a unit of its plan's region; without a name, confirm the rules' suggestion."""
     item = session.get(PlanItem, item_id)
     if item is None:
@@ -109,6 +114,8 @@ def assign(session: Session, item_id: int, unit_name: str | None = None) -> Plan
     item.unit = find_unit(session, name, region)
     item.assignment_confirmed = True
     session.flush()
+    record(session, "plan_item.assign", "plan_item", item.id, actor=actor, unit=name,
+           confirmed_suggestion=unit_name is None)
     return item
 
 

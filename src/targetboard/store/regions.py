@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from targetboard.store.audit import record
 from targetboard.store.db import StoreError
 from targetboard.store.models import Region, Unit
 from targetboard.text.normalize import to_simplified
@@ -88,6 +89,7 @@ def add_region(
     region = Region(code=code, name=clean, level=level, parent_id=parent.id)
     session.add(region)
     session.flush()
+    record(session, "region.add", "region", region.code, name=clean, level=level, parent=parent.name)
     return region
 
 
@@ -112,6 +114,7 @@ def add_unit(session: Session, name: str, region_ref: str, *, kind: str = "depar
     unit = Unit(name=clean, kind=kind, region_id=region.id)
     session.add(unit)
     session.flush()
+    record(session, "unit.add", "unit", unit.id, name=clean, kind=kind, region=region.name)
     return unit
 
 
