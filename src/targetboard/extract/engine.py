@@ -38,8 +38,6 @@ _BY_YEAR = re.compile(r"(?:到|至|在)(20\d\d)年")
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "~": "~", "=": "=", "range": "range"}
 _SPACES = re.compile(r"\s+")
 _RANK_QUICK = re.compile(r"第|首位|榜首")
-#: Verbs that, alone before a count, need the counted noun to make a metric (新建|50个|村级综合服务中心).
-_ACTION_VERB = re.compile(r"新建|建成|建设|新开工|开工|实施|培育|打造|创建|引进|举办|开展|新增|改造|整治|完成")
 #: 比2020年, 相当于2017年的, 达到2020年的: the base of a comparison, not part of the metric.
 _BASE_YEAR = re.compile(r"(?:比|较|相当于|达到|是|为)?(?:19|20)\d\d年(?:末|底)?(?:的)?$")
 _NOT_QUANTITY_AFTER = re.compile(r":\d|[级强档届期版号]")
@@ -247,8 +245,6 @@ class _Cues:
         return "outcome" if ctx.genre == REPORT else "target"
 
 
-#: Units such as 年, 场 or 位 count only after a verb that introduces a quantity.
-_WEAK_UNIT_CUE = re.compile(r"(?:达到|达|为|提高到|提高|延长|增加|缩短|超过|突破|减少|不少于|不低于|等|举办|开展|共)$")
 
 
 _BARE_MAGNITUDES = frozenset({"万", "亿", "万亿", "兆", "千万", "百万"})
@@ -261,13 +257,13 @@ def _unit_ok(lex: Lexicon, m: Mention, pre: str) -> bool:
         if m.unit == "年" and m.value >= 1900:
             return False
         head = pre.rstrip()
-        return bool(_WEAK_UNIT_CUE.search(head)) or lex.before_words.suffix(head) is not None
+        return bool(lex.weak_unit_cue_re.search(head)) or lex.before_words.suffix(head) is not None
     if m.unit in _BARE_MAGNITUDES:
         # 减少6800多万 (noun elided) needs 多/余 or a verb or qualifier; a lone "2万" is page furniture.
         head = _SPACES.sub("", pre)
         return bool(
             m.more
-            or _WEAK_UNIT_CUE.search(head)
+            or lex.weak_unit_cue_re.search(head)
             or lex.before_words.suffix(head)
             or lex.measure_words.suffix(head)
         )
@@ -447,7 +443,7 @@ def _process_sentence(
             distribute = bool(_DISTRIBUTE.search(pre_clean))
             if pre_clean.endswith("等"):  # A、B、C等30场招商活动: the metric follows the count
                 metric = _subject_after(lex, m.after) or metric
-            if metric and _ACTION_VERB.fullmatch(metric) and _names_itself(lex, m):
+            if metric and metric in lex.action_verbs and _names_itself(lex, m):
                 metric += _subject_after(lex, m.after)  # 新建50个村级综合服务中心
             if not metric and distribute and len(group) > 1 and len(history) >= len(group):
                 # 接待游客…, 实现旅游总收入…, 分别增长12.3%和15.6%: one value per metric named before.

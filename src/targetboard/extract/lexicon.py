@@ -72,6 +72,10 @@ class Lexicon:
     strip_suffix_re: re.Pattern[str]
     task_verb_re: re.Pattern[str]
     condition_re: re.Pattern[str]
+    numeral_cue_re: re.Pattern[str]
+    counted_numeral_cue_re: re.Pattern[str]
+    weak_unit_cue_re: re.Pattern[str]
+    action_verbs: frozenset[str]
     before_words: WordSet
     measure_words: WordSet
     modality_words: WordSet
@@ -97,6 +101,7 @@ def lexicon() -> Lexicon:
     mod = data["modality"]
     modality_of = {w: k for k in ("strive", "ensure", "expect") for w in mod[k]}
     cues = data["cues"]
+    q = data["quantity_cues"]
     met = data["metric"]
     return Lexicon(
         data=data,
@@ -122,6 +127,10 @@ def lexicon() -> Lexicon:
         strip_suffix_re=re.compile(f"(?:{alternation(met['strip_suffix'])})$"),
         task_verb_re=re.compile(alternation(data["plan"]["task_verbs"])),
         condition_re=re.compile(met["condition"]),
+        numeral_cue_re=re.compile(f"(?:{alternation(q['numeral'])})$"),
+        counted_numeral_cue_re=re.compile(f"(?:{alternation(q['counted_numeral'])})$"),
+        weak_unit_cue_re=re.compile(f"(?:{alternation(q['weak_unit'])})$"),
+        action_verbs=frozenset(q["action_verbs"]),
         before_words=WordSet(list(c["before"])),
         measure_words=WordSet(m["growth_up"] + m["growth_down"] + m["growth_nouns"]),
         modality_words=WordSet(list(modality_of)),

@@ -18,17 +18,9 @@ _CN = "[零〇一二两三四五六七八九十百千万亿]"
 _CN_NUM = f"{_CN}+(?:点[零〇一二三四五六七八九]+)?"
 _AR_NUM = r"\d+(?:\.\d+)?"
 _DASH = r"(?:-|~|～|—|–|至|到)"
-#: Verbs after which "numeral + count unit + noun" is a quantity (新建五十个村级综合服务中心).
-_CN_COUNT_CUES = re.compile(r"(?:新建|建成|建设|培育|打造|新开工|开工|实施|创建|引进|新增)$")
 _CJK_AT = re.compile(r"[\u4e00-\u9fff]")
 _CN_AFTER_OK = re.compile(r"以上|左右|以内|以下|上下|大关|的(?:目标|增长|水平)")
 
-#: Verbs or comparators that license a Chinese-numeral quantity right after them.
-_CN_CUES = (
-    "达到", "达", "突破", "超过", "超", "增长", "增加", "减少", "下降", "提高", "实现", "完成", "近", "约",
-    "新增", "累计", "共", "保持在", "控制在", "不低于", "不少于", "至少", "逾", "降低", "提升", "扩大", "引进",
-    "新建", "建成", "建设", "培育", "打造", "新开工", "开工", "实施", "创建", "提升至", "提高至", "提高到",
-)
 
 
 @dataclass(slots=True)
@@ -53,7 +45,6 @@ class _Patterns:
     arabic: re.Pattern[str]
     chinese: re.Pattern[str]
     special: re.Pattern[str]
-    cn_cue: re.Pattern[str]
     more_unit: re.Pattern[str]
 
 
@@ -75,9 +66,8 @@ def _patterns() -> _Patterns:
         r"|(?<=减少)(?P<half>一半)"
         rf"|(?P<mag>[一二两三四五六七八九]?[十百千]?(?:亿|万))(?=\s*大\s*关)"
     )
-    cn_cue = re.compile(f"(?:{alternation(_CN_CUES)})$")
     more_unit = re.compile(rf"(?:多|余)(?P<unit>{alternation(lex.list('units', 'base'))})")
-    return _Patterns(arabic, chinese, special, cn_cue, more_unit)
+    return _Patterns(arabic, chinese, special, more_unit)
 
 
 def _after_qualifier(lex: Lexicon, text: str, pos: int) -> tuple[str | None, int]:
@@ -196,14 +186,14 @@ def find_mentions(clause: str) -> list[Mention]:
         if unit in lex.weak_units:
             continue
         pre = clause[:s].rstrip()
-        if not pats.cn_cue.search(pre):
+        if not lex.numeral_cue_re.search(pre):
             continue
         if not any(c in "零〇一二两三四五六七八九十百千" for c in m.group("num")):
             continue  # a bare 亿/万 is a magnitude word (亿元以上项目), not a number
         if (
             _CJK_AT.match(clause, e)
             and not _CN_AFTER_OK.match(clause, e)
-            and not _CN_COUNT_CUES.search(pre)
+            and not lex.counted_numeral_cue_re.search(pre)
         ):
             continue  # 九项举措, 两个维护: a numeral naming a set, not a quantity
         head, mag = split_magnitude(m.group("num"))
