@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
+from targetboard.analytics.explain import STATUS_ZH, VERDICT_ZH
 from targetboard.model.period import PeriodError
 from targetboard.store import StoreError, connect
 from targetboard.text.readers import DocumentError
@@ -153,13 +154,6 @@ def indicators_cmd(query: str | None) -> None:
         click.echo(f"{ind.id:40} {ind.name}  [{ind.unit}, {ind.kind}]")
 
 
-STATUS_ZH = {
-    "achieved": "已完成",
-    "on_track": "进度正常",
-    "at_risk": "有风险",
-    "off_track": "难以完成",
-    "no_data": "暂无数据",
-}
 
 
 @click.group("plan")
@@ -237,7 +231,7 @@ def render_plan_rows(plan: Any, statuses: dict[int, Any], checks: dict[int, Any]
             lines.append(f"        {_status_text(statuses.get(it.target.id))}")
         elif it.kind == "ranking":
             check = checks.get(it.id)
-            verdict = {"true": "属实", "false": "不符", "no_data": "暂无数据"}.get(check.verdict, "") if check else ""
+            verdict = VERDICT_ZH.get(check.verdict, "") if check else ""
             lines.append(f"    ◇ [{it.id}] 排名 {short}")
             if check is not None:
                 lines.append(f"        【{verdict}】{check.explanation}")

@@ -58,7 +58,7 @@ def read_part() -> str:
 
 def track_part(db_url: str) -> str:
     """Parts 2-4: store the seed, import the sample data, show status and the claim check."""
-    from targetboard.cli_track import STATUS_ZH
+    from targetboard.analytics import STATUS_ZH, VERDICT_ZH
     from targetboard.ingest import read_observations
     from targetboard.sample import SAMPLE_LABEL, write_sample_csv
     from targetboard.store import connect
@@ -103,7 +103,7 @@ def track_part(db_url: str) -> str:
             if check is None:
                 lines.append(f"◇ {crow.claim.metric}：无法核对（指标不在目录中）\n")
                 continue
-            verdict = {"true": "属实", "false": "不符", "no_data": "暂无数据"}[check.verdict]
+            verdict = VERDICT_ZH[check.verdict]
             lines.append(f"◇ {crow.claim.metric}：【{verdict}】{check.explanation}\n")
             for r in check.ranking.rows:
                 value = "—" if r.value is None else f"{r.value:g}"

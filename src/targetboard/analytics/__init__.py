@@ -18,6 +18,7 @@ module             one job
 =================  ============================================================================
 """
 
+from targetboard.analytics.explain import STATUS_ZH, VERDICT_ZH
 from targetboard.analytics.ranking import (
     ClaimCheck,
     Ranking,
@@ -38,6 +39,8 @@ from targetboard.analytics.status import (
 from targetboard.analytics.thresholds import Thresholds, load_thresholds
 
 __all__ = [
+    "STATUS_ZH",
+    "VERDICT_ZH",
     "ClaimCheck",
     "RankRow",
     "Ranking",

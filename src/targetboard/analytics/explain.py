@@ -192,3 +192,10 @@ def describe(target: TargetSpec, reading: Reading, *, quantity: str, x: float, s
     if reading.complete:
         text += "，已完成目标" if status == ACHIEVED else "，未完成目标"
     return text
+
+
+#: How a status and a claim verdict read in Chinese, wherever they are shown (CLI, demo, reports).
+STATUS_ZH: dict[str, str] = {
+    "achieved": "已完成", "on_track": "进度正常", "at_risk": "有风险", "off_track": "难以完成", "no_data": "暂无数据",
+}
+VERDICT_ZH: dict[str, str] = {"true": "属实", "false": "不符", "no_data": "暂无数据"}
