@@ -301,7 +301,7 @@ def setup_reference(factory: Any, work: Workload) -> None:
     """Synthetic cities and counties via `add_region` (the real path), synthetic indicators directly."""
     from sqlalchemy import insert, select
 
-    from targetboard.store.models import Indicator
+    from targetboard.store.models import IndicatorRow
     from targetboard.store.regions import add_region
 
     with factory.begin() as s:
@@ -309,11 +309,11 @@ def setup_reference(factory: Any, work: Workload) -> None:
             add_region(s, name, "320000", level="city", code=code)
         for code, name, city in work.counties:
             add_region(s, name, city, level="county", code=code)
-        have = set(s.scalars(select(Indicator.id)))
+        have = set(s.scalars(select(IndicatorRow.id)))
         rows = [{"id": i.id, "name": i.name, "unit": i.unit, "kind": i.kind, "higher_is_better": i.higher_is_better}
                 for i in work.indicators if i.id not in have]
         if rows:
-            s.execute(insert(Indicator), rows)
+            s.execute(insert(IndicatorRow), rows)
 
 
 def setup_targets(factory: Any, work: Workload) -> None:

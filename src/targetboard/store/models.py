@@ -1,5 +1,8 @@
 """SQLAlchemy 2 tables, one per domain word in DESIGN.md.
 
+Where a pure type of the same domain word exists (`model.period.Period`, `catalog.indicators.Indicator`),
+the table class carries a `Row` suffix (`PeriodRow`, `IndicatorRow`) so the two never shadow each other.
+
 The schema itself is created by the Alembic migrations in `store/migrations/versions/` (run by
 ``targetboard db upgrade``); these classes describe it for queries and must match the latest migration
 (`tests/test_store.py` checks that they do).
@@ -55,7 +58,7 @@ class Unit(Base):
     region: Mapped[Region] = relationship()
 
 
-class Indicator(Base):
+class IndicatorRow(Base):
     """A catalog indicator (copied from `catalog/indicators.toml` so observations can refer to it)."""
 
     __tablename__ = "indicator"
@@ -66,7 +69,7 @@ class Indicator(Base):
     higher_is_better: Mapped[bool] = mapped_column(Boolean)
 
 
-class Period(Base):
+class PeriodRow(Base):
     """An ISO-like period code (2022, 2022H1, 2022Q3, 2022M06) with its calendar position."""
 
     __tablename__ = "period"

@@ -19,10 +19,10 @@ from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from targetboard.model.observation import ObservationRecord
-from targetboard.model.period import Period as PeriodCode
+from targetboard.model.period import Period
 from targetboard.store.audit import record
 from targetboard.store.db import StoreError
-from targetboard.store.models import Indicator, Observation, ObservationRevision, Period, Region, utcnow
+from targetboard.store.models import IndicatorRow, Observation, ObservationRevision, PeriodRow, Region, utcnow
 from targetboard.store.reference import ensure_periods
 
 _CHUNK = 5000
@@ -55,8 +55,8 @@ def write_observations(session: Session, records: Sequence[ObservationRecord], *
         return WriteSummary(0, 0, 0)
     region_ids = dict(session.execute(select(Region.code, Region.id).where(
         Region.code.in_({r.region_code for r in records}))).all())
-    known_indicators = set(session.scalars(select(Indicator.id).where(
-        Indicator.id.in_({r.indicator_id for r in records}))))
+    known_indicators = set(session.scalars(select(IndicatorRow.id).where(
+        IndicatorRow.id.in_({r.indicator_id for r in records}))))
     for r in records:
         if r.region_code not in region_ids:
             raise StoreError(f"observation for region code {r.region_code}: no such region")
@@ -125,12 +125,12 @@ def write_observations(session: Session, records: Sequence[ObservationRecord], *
 
 @lru_cache(maxsize=4096)
 def _last_month(code: str) -> int:
-    return PeriodCode.parse(code).last_month
+    return Period.parse(code).last_month
 
 
 def _existing_codes(conn: Connection, codes: list[str]) -> list[str]:
     """The codes among `codes` that some observation uses (the period table is tiny)."""
-    return list(conn.scalars(select(Period.code).where(Period.code.in_(codes))))
+    return list(conn.scalars(select(PeriodRow.code).where(PeriodRow.code.in_(codes))))
 
 
 def _codes_ending_in(years: Iterable[int], months: set[int]) -> list[str]:
@@ -172,7 +172,7 @@ def load_series(
     out: dict[tuple[str, str], list[Row[Any]]] = defaultdict(list)
     if not regions or not indicators:
         return out
-    cutoff = PeriodCode.parse(as_of) if as_of else None
+    cutoff = Period.parse(as_of) if as_of else None
     conn = session.connection()
     columns = (
         Region.code.label("region_code"), Observation.indicator_id.label("indicator_id"),

@@ -11,16 +11,16 @@ from sqlalchemy.orm import Session
 
 from targetboard.catalog import load_catalog
 from targetboard.catalog.regions import jiangsu_regions
-from targetboard.model.period import Period as PeriodCode
-from targetboard.store.models import Indicator, Period, Region
+from targetboard.model.period import Period
+from targetboard.store.models import IndicatorRow, PeriodRow, Region
 
 
 def load_reference_data(session: Session) -> None:
-    existing = {i.id: i for i in session.scalars(select(Indicator))}
+    existing = {i.id: i for i in session.scalars(select(IndicatorRow))}
     for ind in load_catalog():
         row = existing.get(ind.id)
         if row is None:
-            session.add(Indicator(id=ind.id, name=ind.name, unit=ind.unit, kind=ind.kind,
+            session.add(IndicatorRow(id=ind.id, name=ind.name, unit=ind.unit, kind=ind.kind,
                                   higher_is_better=ind.higher_is_better))
         elif (row.name, row.unit, row.kind, row.higher_is_better) != (ind.name, ind.unit, ind.kind,
                                                                       ind.higher_is_better):
@@ -42,8 +42,8 @@ def ensure_periods(session: Session, codes: set[str]) -> None:
     """Create the period rows observations refer to (calendar position computed from the code)."""
     if not codes:
         return
-    have = set(session.scalars(select(Period.code).where(Period.code.in_(codes))))
+    have = set(session.scalars(select(PeriodRow.code).where(PeriodRow.code.in_(codes))))
     for code in sorted(codes - have):
-        p = PeriodCode.parse(code)
-        session.add(Period(code=p.code, year=p.year, kind=p.kind, last_month=p.last_month))
+        p = Period.parse(code)
+        session.add(PeriodRow(code=p.code, year=p.year, kind=p.kind, last_month=p.last_month))
     session.flush()

@@ -30,7 +30,7 @@ from targetboard.catalog import load_catalog
 from targetboard.ingest.units import UnitMismatch, convert
 from targetboard.model.period import Period, PeriodRange, parse_period
 from targetboard.store.db import StoreError
-from targetboard.store.models import Claim, Indicator, Plan, PlanItem, Region, Target
+from targetboard.store.models import Claim, IndicatorRow, Plan, PlanItem, Region, Target
 from targetboard.store.observations import load_series
 from targetboard.store.regions import find_region, peers
 
@@ -66,7 +66,7 @@ def _period_year(period: str | None, plan_year: int) -> int:
     return p.end if isinstance(p, PeriodRange) else p.year
 
 
-def _in_unit(value: float | None, unit: str | None, indicator: Indicator) -> float | None:
+def _in_unit(value: float | None, unit: str | None, indicator: IndicatorRow) -> float | None:
     """A target level in the indicator's catalog unit (1.3万亿斤 -> 13000亿斤); None if it cannot be."""
     if value is None:
         return None
@@ -98,7 +98,7 @@ def status_rows(
         q = q.where(Plan.region_id == region.id)
     if year is not None:
         q = q.where(Plan.year == year)
-    indicators = {i.id: i for i in session.scalars(select(Indicator))}
+    indicators = {i.id: i for i in session.scalars(select(IndicatorRow))}
     gc_was_enabled = gc.isenabled()
     gc.disable()  # many small objects: the collector would rescan them again and again
     try:
@@ -138,11 +138,11 @@ def status_rows(
             gc.enable()
 
 
-def _indicator(session: Session, ref: str) -> Indicator:
-    ind = session.get(Indicator, ref)
+def _indicator(session: Session, ref: str) -> IndicatorRow:
+    ind = session.get(IndicatorRow, ref)
     if ind is None:
         found = load_catalog().match(ref)
-        ind = session.get(Indicator, found.id) if found else None
+        ind = session.get(IndicatorRow, found.id) if found else None
     if ind is None:
         raise StoreError(f"indicator {ref!r}: not in the catalog (see `targetboard indicators`)")
     return ind
@@ -177,7 +177,7 @@ def check_claims(session: Session, plan: Plan) -> list[ClaimRow]:
     q = (select(Claim, PlanItem).join(PlanItem, PlanItem.id == Claim.plan_item_id)
          .where(PlanItem.plan_id == plan.id, Claim.kind == "ranking").order_by(PlanItem.position))
     for claim, item in session.execute(q).all():
-        ind = session.get(Indicator, claim.indicator_id) if claim.indicator_id else None
+        ind = session.get(IndicatorRow, claim.indicator_id) if claim.indicator_id else None
         if ind is None or claim.rank is None:
             out.append(ClaimRow(claim, item, None))
             continue
