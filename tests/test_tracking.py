@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from targetboard.cli import main
 from targetboard.sample import SAMPLE_SOURCE, write_sample_csv
-from targetboard.store import connect
+from targetboard.store import Database
 from targetboard.store.models import Observation, ObservationRevision
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_e84110f20f91e93f.txt"
@@ -32,27 +32,30 @@ def tb_fails(*args: str) -> str:
 
 
 @pytest.fixture()
-def tracked(db_url, tmp_path):
-    """A database with the seed as 扬中市's 2022 plan and the sample data imported."""
-    tb("db", "upgrade", "--db", db_url)
-    out = tb("plan", "import", str(SEED), "--region", "扬中市", "--year", "2022", "--db", db_url)
-    assert out.startswith("imported plan")
-    sample = write_sample_csv(tmp_path / "sample.csv")
-    out = tb("import", "observations", str(sample), "--db", db_url)
-    assert "936 rows" in out and "936 new" in out
-    return db_url, sample
+def tracked(tracked_url, tmp_path):
+    """A database with the seed as 扬中市's 2022 plan and the sample data imported (from a template)."""
+    return tracked_url, write_sample_csv(tmp_path / "sample.csv")
 
 
 def _observations(db_url: str) -> int:
-    with connect(db_url)() as s:
+    with Database(db_url).read() as s:
         return s.scalar(select(func.count()).select_from(Observation)) or 0
 
 
-def test_reimports_change_nothing(tracked):
-    db_url, sample = tracked
-    out = tb("plan", "import", str(SEED), "--region", "扬中", "--year", "2022", "--db", db_url)
-    assert out.startswith("already imported, unchanged")
+def test_the_cli_from_an_empty_database(empty_db_url, tmp_path):
+    db_url = empty_db_url
+    assert "升级到 0003" in tb("db", "upgrade", "--db", db_url)
+    assert "已是最新版本 0003" in tb("db", "upgrade", "--db", db_url)
+    out = tb("plan", "import", str(SEED), "--region", "扬中市", "--year", "2022", "--by", "督查室", "--db", db_url)
+    assert out.startswith("已导入规划") and "4 个支柱, 13 个目标" in out
+    sample = write_sample_csv(tmp_path / "sample.csv")
     out = tb("import", "observations", str(sample), "--db", db_url)
+    assert "936 行：新增 936" in out and "导入批次 1" in out
+    out = tb("plan", "import", str(SEED), "--region", "扬中", "--year", "2022", "--db", db_url)
+    assert out.startswith("已导入过，未作改动")
+    out = tb("import", "observations", str(sample), "--db", db_url)
+    assert "新增 0，更正 0（已记录原值→新值），未变 936" in out and "无变化" in out
+    out = tb("--lang", "en", "import", "observations", str(sample), "--db", db_url)
     assert "0 new, 0 corrected (old → new recorded), 936 unchanged" in out
 
 
@@ -67,11 +70,12 @@ def test_status_forecast_and_explanation(tracked):
 
 def test_ranking_and_claim_check(tracked):
     db_url, _ = tracked
-    out = tb("rank", "工业应税销售", "--region", "扬中市", "--period", "2022M06", "--by", "growth", "--db", db_url)
+    out = tb("rank", "工业应税销售", "--region", "扬中市", "--period", "2022年1-6月", "--by", "growth", "--db", db_url)
     lines = out.strip().splitlines()
-    assert lines[0] == "industrial_taxable_sales 2022M06 by growth"
-    assert lines[1].split()[:2] == ["1", "扬中市"] and lines[1].endswith("◀")
-    assert len(lines) == 7  # 镇江's six county-level units
+    assert lines[0] == "工业应税销售（%）2022M06 按增速排名"
+    assert lines[1].strip() == "6 个地区中 6 个有数据"
+    assert lines[2].split()[:2] == ["1", "扬中市"] and lines[2].endswith("◀")
+    assert len(lines) == 8  # 镇江's six county-level units
     shown = tb("plan", "show", "--region", "扬中市", "--as-of", "2022M06", "--db", db_url)
     assert shown.count("【属实】") == 3
     assert "總量拼出新位次。" in shown and "【进度正常】" in shown
@@ -89,8 +93,8 @@ def test_corrected_value_updates_and_records_old_to_new(tracked, tmp_path):
                 r[4] = "580"
             w.writerow(r)
     out = tb("import", "observations", str(fixed), "--db", db_url)
-    assert "0 new, 1 corrected" in out
-    with connect(db_url)() as s:
+    assert "新增 0，更正 1" in out
+    with Database(db_url).read() as s:
         rev = s.scalars(select(ObservationRevision)).one()
         assert (rev.old_value, rev.new_value) == (572.33, 580.0)
     out = tb("status", "--region", "扬中市", "--year", "2022", "--period", "2022M06", "--db", db_url)
@@ -142,7 +146,7 @@ def test_bad_imports_are_rejected_whole_with_a_precise_report(tracked, tmp_path,
     before = _observations(db_url)
     bad = _write(tmp_path / f"{case.replace(' ', '_')}.csv", header, rows)
     out = tb_fails("import", "observations", str(bad), "--db", db_url)
-    assert bad.name in out and "nothing was imported" in out
+    assert bad.name in out and "未导入任何数据" in out
     for fragment in expected:
         assert fragment in out, (case, out)
     assert _observations(db_url) == before
@@ -167,18 +171,18 @@ def test_truncated_xlsx_is_rejected(tracked, tmp_path):
 
 
 def test_region_and_unit_commands(db_url):
-    tb("db", "upgrade", "--db", db_url)
     assert "321182001" in tb("region", "add", "三茅街道", "--parent", "扬中市", "--db", db_url)
     assert "三茅街道" in tb("region", "list", "--parent", "扬中", "--db", db_url)
     tb("unit", "add", "商务局", "--region", "扬中市", "--db", db_url)
     assert "商务局" in tb("unit", "list", "--region", "扬中市", "--db", db_url)
-    assert "ambiguous" in tb_fails("unit", "add", "财政局", "--region", "鼓楼区", "--db", db_url)
+    assert "有多个同名" in tb_fails("unit", "add", "财政局", "--region", "鼓楼区", "--db", db_url)
+    assert "ambiguous" in tb_fails("--lang", "en", "unit", "add", "财政局", "--region", "鼓楼区", "--db", db_url)
 
 
 def test_year_end_rank_forecast_and_custom_thresholds(tracked, tmp_path):
     db_url, _ = tracked
     out = tb("rank", "工业应税销售", "--region", "扬中市", "--period", "2022M06", "--forecast", "--db", db_url)
-    assert out.startswith("year-end forecast from figures up to 2022M06")
+    assert out.startswith("工业应税销售（亿元）2022 年末预计排名（依据截至 2022M06 的数据）")
     ranked = [line.split()[1] for line in out.strip().splitlines()[2:]]
     assert ranked[0] == "丹阳市" and "扬中市" in ranked  # 丹阳's level is far ahead in the sample
     strict = tmp_path / "strict.toml"

@@ -1,7 +1,8 @@
-"""The `targetboard` command: a thin layer over the library (`targetboard.extract`, `.text`, `.render`).
+"""The `targetboard` command: a thin layer over the library (`targetboard.services`, `.render`).
 
 User mistakes (a missing, empty, binary or unreadable file) are reported as one line naming the file;
 the other inputs are still processed and the exit status is 1. Tracebacks are for bugs only.
+`--lang en` (or $TARGETBOARD_LANG=en) switches messages from Chinese to English.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from pathlib import Path
 import click
 
 from targetboard import __version__
-from targetboard.extract import extract
-from targetboard.extract.plan import PlanTree, build_plan
+from targetboard.cli_common import user_errors
+from targetboard.extract.plan import PlanTree
 from targetboard.model.items import Item
 from targetboard.render import item_record, render_plan_text, render_table, to_csv, to_jsonl
-from targetboard.text.normalize import normalize
+from targetboard.services.documents import extract_document
 from targetboard.text.readers import SUPPORTED_SUFFIXES, DocumentError, SourceDocument, read_document, read_text_bytes
 
 FORMATS = ("table", "jsonl", "json", "csv")
@@ -40,13 +41,9 @@ class Result:
 
 
 def _run(doc: SourceDocument, plan: bool, year: int | None, context: str | None) -> Result:
-    if plan:
-        nt = normalize(doc.text)
-        from targetboard.extract.engine import extract_normalized
-
-        items = extract_normalized(nt, year=year, context=context)
-        return Result(doc.name, doc.encoding, doc.format, items, build_plan(nt, items))
-    return Result(doc.name, doc.encoding, doc.format, extract(doc.text, year=year, context=context))
+    """One document through the one extract-and-tree path (`services.documents.extract_document`)."""
+    extracted = extract_document(doc, year=year, context=context)
+    return Result(doc.name, doc.encoding, doc.format, extracted.items, extracted.tree if plan else None)
 
 
 def _process_path(args: tuple[str, bool, int | None, str | None]) -> Result:
@@ -105,8 +102,12 @@ def _results(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="targetboard")
-def main() -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of messages (default: $TARGETBOARD_LANG, else zh).")
+@click.pass_context
+def main(ctx: click.Context, lang: str | None) -> None:
     """targetboard: read Chinese government plans into targets, outcomes, rankings and tasks."""
+    ctx.obj = {"lang": lang}
 
 
 @main.command("extract")
@@ -176,7 +177,9 @@ def extract_cmd(
 
 @main.command("demo")
 @click.option("--db", "db_url", default=None, metavar="URL",
-              help="Keep the demo database here (default: a temporary SQLite file).")
+              help="Keep the demo database here: a new file, or one an earlier demo made (default: a temporary "
+              "SQLite file). A database holding anything but demo data is refused.")
+@user_errors
 def demo_cmd(db_url: str | None) -> None:
     """Read the bundled seed (揚中市, 2022), store it, and track it against SAMPLE data (generated, not real)."""
     from targetboard.demo import run_demo
@@ -186,8 +189,9 @@ def demo_cmd(db_url: str | None) -> None:
 
 def _register() -> None:
     from targetboard.cli_track import COMMANDS
+    from targetboard.cli_users import user_group
 
-    for command in COMMANDS:
+    for command in (*COMMANDS, user_group):
         main.add_command(command)
 
 

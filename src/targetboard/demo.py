@@ -1,12 +1,15 @@
 """The demo: read the bundled seed (扬中市, 2022), store it, track it against sample data.
 
-Steps, each through the same library calls the CLI uses:
+Steps, each through the same services the CLI and the web use:
 1. extract the seed into its plan tree and print it with a table of its targets and claims;
 2. create a database (a temporary SQLite file unless `db_url` is given), import the seed as
-   扬中市's 2022 plan;
+   扬中市's 2022 plan (its items count as reviewed: a person checked the seed);
 3. generate the SAMPLE monthly data set for 镇江's six county-level units (2019-2022; generated,
    not real, and labelled so) as a template CSV and import it through the real importer;
 4. print the seed targets' status and forecast as of June 2022, and check the seed's ranking claim.
+
+A database given with `--db` must be new or hold only what an earlier demo wrote: the demo refuses to
+write sample figures into a database someone uses for real.
 """
 
 from __future__ import annotations
@@ -16,17 +19,24 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from targetboard.extract.engine import extract_normalized
-from targetboard.extract.plan import build_plan
 from targetboard.render import render_plan_text, render_table
-from targetboard.text.normalize import normalize
+from targetboard.services.actors import Actor
+from targetboard.services.documents import extract_document
+from targetboard.services.plans import count_tree
+from targetboard.text.readers import SourceDocument
 
 AS_OF = "2022M06"
+#: Everything the demo writes is recorded under this actor; a database with any other actor is not a demo's.
+DEMO_ACTOR = Actor("demo", "admin")
 
 
 def seed_text() -> str:
     """The seed article as shipped in the package (demo data, ours to ship)."""
     return resources.files("targetboard").joinpath("data/seed.txt").read_text(encoding="utf-8")
+
+
+def seed_document() -> SourceDocument:
+    return SourceDocument("seed.txt", seed_text(), "utf-8", "txt")
 
 
 def _meta() -> dict[str, object]:
@@ -36,78 +46,56 @@ def _meta() -> dict[str, object]:
 def read_part() -> str:
     """Part 1: the plan tree and the targets/claims table of the seed."""
     meta = _meta()
-    nt = normalize(seed_text())
-    items = extract_normalized(nt, year=int(str(meta["year"])))
-    tree = build_plan(nt, items)
-    claims = [it for it in items if it.kind != "task"]
-    tasks = sum(1 for it in tree.items() if it.kind == "task")
-    n_obj = sum(1 for p in tree.pillars for o in p.objectives if o.title)
+    doc = extract_document(seed_document(), year=int(str(meta["year"])))
+    claims = doc.quantified()
+    c = count_tree(doc.tree)
     return "".join(
         [
-            f"targetboard 演示: {meta['region']} {meta['year']} (seed.txt, {len(nt.original)} 字)\n",
+            f"targetboard 演示: {meta['region']} {meta['year']} (seed.txt, {len(doc.source.text)} 字)\n",
             "\n== 规划结构 (支柱 → 目标 → 任务/指标) ==\n",
-            render_plan_text(tree),
+            render_plan_text(doc.tree),
             f"\n== 量化目标与排名声明 ({len(claims)} 项) ==\n",
             render_table([(None, it) for it in claims], show_document=False),
-            f"\n{sum(1 for p in tree.pillars if p.title)} 个支柱, {n_obj} 个目标, {tasks} 项任务, "
-            f"{sum(1 for i in claims if i.kind == 'target')} 个量化目标, "
-            f"{sum(1 for i in claims if i.kind == 'ranking')} 条排名声明\n",
+            f"\n{c.pillars} 个支柱, {c.objectives} 个目标, {c.tasks} 项任务, {c.targets} 个量化目标, "
+            f"{c.rankings} 条排名声明\n",
         ]
     )
 
 
 def track_part(db_url: str) -> str:
     """Parts 2-4: store the seed, import the sample data, show status and the claim check."""
-    from targetboard.analytics import STATUS_ZH, VERDICT_ZH
-    from targetboard.ingest import read_observations
     from targetboard.sample import SAMPLE_LABEL, write_sample_csv
-    from targetboard.store import connect
-    from targetboard.store.observations import write_observations
-    from targetboard.store.plans import import_plan
-    from targetboard.store.regions import find_region, region_names
-    from targetboard.store.tracking import check_claims, status_rows
-    from targetboard.text.readers import SourceDocument
+    from targetboard.services import observations, plans, tracking
+    from targetboard.services.schema import prepare_demo_database
 
     meta = _meta()
-    year = int(str(meta["year"]))
-    factory = connect(db_url)
-    lines = [f"\n== 跟踪 (数据库 {db_url}) ==\n"]
-    with factory.begin() as s:
-        region = find_region(s, str(meta["region"]))
-        plan = import_plan(s, SourceDocument("seed.txt", seed_text(), "utf-8", "txt"), region, year).plan
-        plan_id = plan.id
-        names = region_names(s)
+    year, region = int(str(meta["year"])), str(meta["region"])
+    db = prepare_demo_database(db_url, DEMO_ACTOR.name)
+    lines = [f"\n== 跟踪 (数据库 {db.display_url}) ==\n"]
+    plan = plans.import_plan(db, DEMO_ACTOR, seed_document(), region=region, year=year, reviewed=True)
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = write_sample_csv(Path(tmp) / "sample-zhenjiang-2019-2022.csv")
-        result = read_observations(csv_path, regions=names)
-        if not result.ok:  # the sample is generated by us: a problem here is a bug, say so loudly
-            raise RuntimeError("sample data failed validation: " + "; ".join(map(str, result.problems[:3])))
-    with factory.begin() as s:
-        summary = write_observations(s, result.records, entered_by="demo")
-    lines.append(
-        f"⚠ {SAMPLE_LABEL}：镇江市6个县(市、区) 2019-2022 年月度累计数据，{len(result.records)} 条（{summary}）\n"
-    )
-    with factory() as s:
-        lines.append(f"\n-- 目标完成情况（截至 {AS_OF}，样例数据）--\n")
-        for row in status_rows(s, region=find_region(s, str(meta["region"])), year=year, as_of=AS_OF):
-            st = row.status
-            label = STATUS_ZH.get(st.status, st.status) if st else "未跟踪"
-            lines.append(f"◆ {row.item_text}\n    【{label}】{st.explanation if st else '指标不在目录中'}\n")
-        lines.append("\n-- 排名声明核对（样例数据）--\n")
-        from targetboard.store.models import Plan
-
-        plan = s.get(Plan, plan_id)
-        assert plan is not None
-        for crow in check_claims(s, plan):
-            check = crow.check
-            if check is None:
-                lines.append(f"◇ {crow.claim.metric}：无法核对（指标不在目录中）\n")
-                continue
-            verdict = VERDICT_ZH[check.verdict]
-            lines.append(f"◇ {crow.claim.metric}：【{verdict}】{check.explanation}\n")
-            for r in check.ranking.rows:
-                value = "—" if r.value is None else f"{r.value:g}"
-                lines.append(f"      {r.rank if r.rank is not None else '-':>2}  {r.region_name}  {value}\n")
+        result = observations.import_observations(db, DEMO_ACTOR, csv_path)
+    lines.append(f"⚠ {SAMPLE_LABEL}：镇江市6个县(市、区) 2019-2022 年月度累计数据，{result.rows} 条"
+                 f"（新增 {result.inserted}，更正 {result.corrected}，未变 {result.unchanged}）\n")
+    lines.append(f"\n-- 目标完成情况（截至 {AS_OF}，样例数据）--\n")
+    for row in tracking.target_statuses(db, region=region, year=year, as_of=AS_OF):
+        explanation = row.status.explanation if row.status else "指标不在目录中"
+        lines.append(f"◆ {row.item_text}\n    【{row.label}】{explanation}\n")
+    lines.append("\n-- 排名声明核对（样例数据）--\n")
+    view = next(v for v in plans.show_plans(db, region=region, year=year, as_of=AS_OF) if v.summary.id == plan.id)
+    for node in view.nodes:
+        if node.kind != "ranking":
+            continue
+        check = node.check
+        if check is None:
+            lines.append(f"◇ {node.metric}：无法核对（指标不在目录中）\n")
+            continue
+        lines.append(f"◇ {node.metric}：【{node.verdict_label}】{check.explanation}\n")
+        for r in check.ranking.rows:
+            value = "—" if r.value is None else f"{r.value:g}"
+            lines.append(f"      {r.rank if r.rank is not None else '-':>2}  {r.region_name}  {value}\n")
+    db.dispose()
     return "".join(lines)
 
 
@@ -117,4 +105,4 @@ def run_demo(db_url: str | None = None) -> str:
     if db_url is not None:
         return out + track_part(db_url)
     with tempfile.TemporaryDirectory() as tmp:
-        return out + track_part(f"sqlite:///{Path(tmp) / 'demo.db'}")
+        return out + track_part(str(Path(tmp) / "demo.db"))

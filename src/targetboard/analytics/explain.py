@@ -198,4 +198,4 @@ def describe(target: TargetSpec, reading: Reading, *, quantity: str, x: float, s
 STATUS_ZH: dict[str, str] = {
     "achieved": "已完成", "on_track": "进度正常", "at_risk": "有风险", "off_track": "难以完成", "no_data": "暂无数据",
 }
-VERDICT_ZH: dict[str, str] = {"true": "属实", "false": "不符", "no_data": "暂无数据"}
+VERDICT_ZH: dict[str, str] = {"true": "属实", "false": "不符", "incomplete": "数据不全", "no_data": "暂无数据"}

@@ -45,7 +45,8 @@ class Ranking:
 
 @dataclass(frozen=True)
 class ClaimCheck:
-    """The verdict on a ranking claim: true, false, or no_data (claimant or all but one peer missing)."""
+    """The verdict on a ranking claim: true, false, incomplete (peers without figures could change it), or
+    no_data (claimant or all but one peer missing)."""
 
     verdict: str
     claimed_rank: int
@@ -161,6 +162,16 @@ def check_claim(observations: Sequence[ObservationLike], *, peers: Mapping[str, 
     tied = sum(1 for r in ranking.rows if r.rank == row.rank) > 1
     group = peer_group_name or f"{len(peers)}个地区"
     holds = row.rank == claimed_rank
+    missing = len(peers) - with_data
+    if missing and row.rank <= claimed_rank:
+        # Peers without a figure could still rank above the claimant: a place among some is not a
+        # place among all, so the claim is neither confirmed nor refuted (only a worse place already
+        # refutes it, since missing peers can only push the claimant further down).
+        text = (
+            f"{when}{name}{figure}，在{group}中有数据的{with_data}个地区里列第{row.rank}位；"
+            f"另有{missing}个地区暂无数据，无法核实{claim}"
+        )
+        return ClaimCheck("incomplete", claimed_rank, row.rank, ranking, text)
     text = (
         f"{when}{name}{figure}，列{group}{'并列' if tied else ''}第{row.rank}位，"
         f"与{claim}{'相符' if holds else '不符'}"

@@ -12,12 +12,14 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 
+from targetboard.errors import Invalid
+
 _CODE = re.compile(r"^(?P<year>\d{4})(?:(?P<kind>[HQM])(?P<n>\d{1,2}))?$")
 _MONTHS_IN = {"Y": 12, "H": 6, "Q": 3, "M": 1}
 _COUNT = {"H": 2, "Q": 4, "M": 12}
 
 
-class PeriodError(ValueError):
+class PeriodError(Invalid, ValueError):
     """A period code that is not one of 2022, 2022H1, 2022Q3, 2022M06."""
 
 

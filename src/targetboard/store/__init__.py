@@ -1,8 +1,9 @@
-"""The store: SQLAlchemy tables, Alembic migrations and the queries the CLI and web layer use.
+"""The store: SQLAlchemy tables, Alembic migrations and the queries behind `targetboard.services`.
 
-SQLite (a file, WAL mode) by default; PostgreSQL when ``TARGETBOARD_DATABASE_URL`` says so.
+SQLite (a file, WAL mode) by default; PostgreSQL when the settings say so. Only `targetboard.services`
+(and the migrations) import from here: the CLI, the web layer and the demo go through services.
 """
 
-from targetboard.store.db import StoreError, connect, database_url, upgrade
+from targetboard.store.db import Database, head_revision
 
-__all__ = ["StoreError", "connect", "database_url", "upgrade"]
+__all__ = ["Database", "head_revision"]

@@ -1,15 +1,14 @@
 """The audit trail: every change the store makes on someone's behalf is recorded, append-only.
 
-The actor is whoever the caller says (`--by` on the CLI), else $TARGETBOARD_USER, else the login
-name. Details are a small JSON object (file, counts, unit ...), enough to answer "who changed this and
+The actor is required: the services pass the logged-in user or, on the command line, `--by`, else
+$TARGETBOARD_USER, else the login name (`targetboard.settings.default_actor`).
+Details are a small JSON object (file, counts, unit ...), enough to answer "who changed this and
 from which file" without a second log.
 """
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 from typing import Any
 
 from sqlalchemy import select
@@ -18,18 +17,12 @@ from sqlalchemy.orm import Session
 from targetboard.store.models import AuditEvent
 
 
-def default_actor() -> str:
-    try:
-        login = getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (containers)
-        login = "unknown"
-    return os.environ.get("TARGETBOARD_USER") or login
-
-
-def record(session: Session, action: str, entity: str, entity_id: object = None, *, actor: str | None = None,
+def record(session: Session, action: str, entity: str, entity_id: object = None, *, actor: str,
            **detail: Any) -> AuditEvent:
     """Append one event (in the caller's transaction: it lands exactly when the change does)."""
-    event = AuditEvent(actor=(actor or default_actor())[:64], action=action, entity=entity,
+    if not actor:
+        raise ValueError("an audit event needs an actor")
+    event = AuditEvent(actor=actor[:64], action=action, entity=entity,
                        entity_id=None if entity_id is None else str(entity_id),
                        detail=json.dumps(detail, ensure_ascii=False, default=str))
     session.add(event)
@@ -37,6 +30,14 @@ def record(session: Session, action: str, entity: str, entity_id: object = None,
     return event
 
 
-def events(session: Session, *, limit: int = 50) -> list[AuditEvent]:
-    """The most recent events, newest first."""
-    return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
+def events(session: Session, *, limit: int = 50, actor: str | None = None, action: str | None = None,
+           entity: str | None = None) -> list[AuditEvent]:
+    """The most recent events, newest first, optionally only one actor's, action's or entity's."""
+    q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if actor:
+        q = q.where(AuditEvent.actor == actor)
+    if action:
+        q = q.where(AuditEvent.action.startswith(action))
+    if entity:
+        q = q.where(AuditEvent.entity == entity)
+    return list(session.scalars(q))

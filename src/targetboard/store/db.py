@@ -1,50 +1,48 @@
-"""Connecting to the database and bringing its schema up to date.
+"""The :class:`Database`: one engine, its sessions, the schema check and the migrations.
 
-Settings fail fast: an unsupported URL is reported before anything is written, in one line that
-says what was expected.
+Why it is shaped like this:
+
+- **Only ``db upgrade`` migrates.** Every other command opens the database with
+  :meth:`Database.open`, which refuses a schema that is behind (or absent) with one line saying to
+  run ``targetboard db upgrade``: a newer CLI pointed at a city's PostgreSQL must never migrate it
+  under the running web app.
+- **Writers take turns.** :meth:`Database.write` starts SQLite transactions with ``BEGIN IMMEDIATE``
+  (the write lock is taken at the start, so a read-then-write inside the transaction sees no other
+  writer's half-finished work) and takes a PostgreSQL transaction-scoped advisory lock named after
+  the kind of write (``observations``, ``plans``, ``regions`` ...). Check-then-insert, derived codes
+  and the old → new history of corrections are therefore exact under concurrency; unique keys stay
+  as the backstop, and a violation becomes a :class:`~targetboard.errors.Conflict`.
+- **Driver errors stop here.** A locked file, a file that is not a database, an unreachable server:
+  each becomes a :class:`~targetboard.errors.TargetboardError` with a message, never a traceback.
 """
 
 from __future__ import annotations
 
-import os
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-ENV_URL = "TARGETBOARD_DATABASE_URL"
-DEFAULT_FILE = "targetboard.db"
+from targetboard.errors import TargetboardError, Unavailable, from_database_error
+from targetboard.settings import resolve_database_url
+
+__all__ = ["Database", "head_revision"]
+
+#: SQLite waits this long for another writer before reporting the database as locked.
+SQLITE_BUSY_SECONDS = 30
 
 
-class StoreError(Exception):
-    """A user-facing store problem (bad URL, missing schema, unknown region ...): one line, no traceback."""
-
-
-def database_url(url: str | None = None) -> str:
-    """The URL to use: the argument, else $TARGETBOARD_DATABASE_URL, else ./targetboard.db (SQLite)."""
-    chosen = url or os.environ.get(ENV_URL) or f"sqlite:///{Path(DEFAULT_FILE).resolve()}"
-    try:
-        parsed = make_url(chosen)
-    except ArgumentError as e:
-        raise StoreError(f"database URL {chosen!r} is not a URL: {e}; expected sqlite:///PATH or "
-                         "postgresql://USER@HOST/DB") from None
-    backend = parsed.get_backend_name()
-    if backend not in ("sqlite", "postgresql"):
-        raise StoreError(f"database URL {chosen!r}: unsupported database {backend!r}; expected sqlite:///PATH or "
-                         "postgresql://USER@HOST/DB")
-    if backend == "postgresql" and parsed.drivername == "postgresql":
-        chosen = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return chosen
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL so readers never block the writer; foreign keys on (SQLite leaves them off by default)."""
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    """WAL so readers never block the writer; foreign keys on; transactions begun by us, not the driver."""
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see _sqlite_begin)
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -52,13 +50,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """An engine for the configured database (SQLite gets WAL and foreign keys)."""
-    resolved = database_url(url)
-    engine = create_engine(resolved, future=True)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
+def _sqlite_begin(conn: Connection) -> None:
+    """BEGIN IMMEDIATE for writes (execution option ``sqlite_begin``), a plain deferred BEGIN for reads."""
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url` (already resolved by :func:`~targetboard.settings.resolve_database_url`)."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
 
 
 def _alembic_config() -> Config:
@@ -67,36 +72,154 @@ def _alembic_config() -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply the ordered migrations, each in its own transaction (``targetboard db upgrade``)."""
-    cfg = _alembic_config()
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
+def head_revision() -> str:
+    """The newest migration this version of targetboard ships."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The schema revision the database is at (None for an empty database)."""
-    with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
-        return row[0] if row else None
+def _lock_key(name: str) -> int:
+    """A stable 31-bit key for a PostgreSQL advisory lock named `name`."""
+    return zlib.crc32(f"targetboard:{name}".encode()) & 0x7FFFFFFF
 
 
-def connect(url: str | None = None, *, create: bool = True) -> sessionmaker[Session]:
-    """A session factory for the configured database; with `create`, the schema is brought up to date
-    and the reference data (catalog indicators, Jiangsu regions) is loaded.
-    """
-    engine = make_engine(url)
-    if create:
-        upgrade(engine)
-        factory = sessionmaker(engine, expire_on_commit=False)
-        from targetboard.store.reference import load_reference_data
+class Database:
+    """One database: engine, read and write sessions, schema revision, migrations."""
 
-        with factory.begin() as session:
-            load_reference_data(session)
-        return factory
-    if current_revision(engine) is None:
-        raise StoreError(f"database {engine.url.render_as_string()} has no schema; run `targetboard db upgrade`")
-    return sessionmaker(engine, expire_on_commit=False)
+    def __init__(self, url: str | None = None) -> None:
+        self.url = resolve_database_url(url)
+        self.engine = make_engine(self.url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    # -- identity -------------------------------------------------------------------------------------
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def display_url(self) -> str:
+        """The URL without its password, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def __repr__(self) -> str:
+        return f"Database({self.display_url!r})"
+
+    # -- opening --------------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str | None = None, *, require_current: bool = True) -> Database:
+        """The database at `url`; with `require_current`, refuse one whose schema is not at the head."""
+        db = cls(url)
+        if require_current:
+            db.check_schema()
+        return db
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at (None for an empty database)."""
+        try:
+            with self.engine.connect() as conn:
+                if not inspect(conn).has_table("alembic_version"):
+                    return None
+                row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+                return row[0] if row else None
+        except DBAPIError as e:
+            raise from_database_error(e, self.display_url) from None
+
+    def check_schema(self) -> None:
+        """Raise :class:`Unavailable` unless the schema is exactly at this version's head."""
+        current, head = self.revision(), head_revision()
+        if current == head:
+            return
+        if current is None:
+            raise Unavailable(f"数据库 {self.display_url} 还没有表结构", f"database {self.display_url} has no schema",
+                              hint="run `targetboard db upgrade` first")
+        if _is_ancestor(current, head):
+            raise Unavailable(f"数据库 {self.display_url} 的表结构版本 {current} 落后于 {head}",
+                              f"database {self.display_url} is at schema {current}, behind {head}",
+                              hint="run `targetboard db upgrade` (back up first)")
+        raise Unavailable(f"数据库 {self.display_url} 的表结构版本 {current} 比本程序新（{head}）",
+                          f"database {self.display_url} is at schema {current}, newer than this targetboard ({head})",
+                          hint="upgrade targetboard")
+
+    # -- sessions -------------------------------------------------------------------------------------
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        session = self._sessions()
+        try:
+            yield session
+        except TargetboardError:
+            raise
+        except DBAPIError as e:
+            raise from_database_error(e, self.display_url) from None
+        finally:
+            session.close()
+
+    @contextmanager
+    def write(self, lock: str = "default") -> Iterator[Session]:
+        """A session whose work is committed at the end, or rolled back on any error.
+
+        Writers of the same `lock` name take turns (PostgreSQL advisory lock); on SQLite every writer
+        takes the database's write lock at the start (BEGIN IMMEDIATE).
+        """
+        session = self._sessions()
+        try:
+            with session.begin():
+                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+                if self.backend == "postgresql":
+                    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(lock)})
+                yield session
+        except TargetboardError:
+            raise
+        except DBAPIError as e:
+            raise from_database_error(e, self.display_url) from None
+        finally:
+            session.close()
+
+    # -- migrations -----------------------------------------------------------------------------------
+    def upgrade(self, revision: str = "head") -> str | None:
+        """Apply the ordered migrations and insert missing reference data, as one locked transaction.
+
+        Two upgrades started together serialise (SQLite write lock; PostgreSQL advisory lock); the second
+        finds the schema current and only re-checks the reference data. Returns the new revision.
+        """
+        from targetboard.store.reference import insert_missing_reference_data
+
+        cfg = _alembic_config()
+        try:
+            with self.engine.connect() as conn:
+                sqlite = self.backend == "sqlite"
+                raw = conn.connection.dbapi_connection
+                if sqlite:  # tables are rebuilt by batch migrations: no FK actions while they are
+                    raw.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, where SQLite obeys it
+                try:
+                    conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+                    with conn.begin():
+                        if not sqlite:
+                            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key("migrate")})
+                        cfg.attributes["connection"] = conn
+                        command.upgrade(cfg, revision)
+                        if sqlite:
+                            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                            if broken:
+                                raise Unavailable(f"迁移后外键检查失败：{broken[:3]}",
+                                                  f"foreign key check failed after migrating: {broken[:3]}")
+                        with Session(bind=conn) as session:
+                            insert_missing_reference_data(session)
+                            session.flush()
+                finally:
+                    if sqlite:
+                        raw.execute("PRAGMA foreign_keys=ON")
+        except TargetboardError:
+            raise
+        except SQLAlchemyError as e:
+            raise from_database_error(e, self.display_url) from None
+        return self.revision()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _is_ancestor(rev: str, head: str) -> bool:
+    script = ScriptDirectory.from_config(_alembic_config())
+    return any(s.revision == rev for s in script.walk_revisions(base="base", head=head))

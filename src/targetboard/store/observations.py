@@ -2,7 +2,10 @@
 
 Writes are all-or-nothing: the caller holds one transaction around a whole import, this module
 inserts new rows, updates changed ones (recording old → new in `observation_revision`) and leaves
-identical ones alone, so re-importing the same file changes nothing. Bulk statements keep a
+identical ones alone, so re-importing the same file changes nothing. A record's ``None`` value or
+growth means "this file has no figure for it": the stored figure is kept, never erased. The caller's
+transaction holds the observations write lock (`Database.write("observations")`), so the old value a
+revision records is exactly the one the correction replaced, however many imports run at once. Bulk statements keep a
 province-scale import (millions of rows) practical on SQLite and PostgreSQL alike.
 """
 
@@ -18,10 +21,9 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from targetboard.errors import NotFound
 from targetboard.model.observation import ObservationRecord
 from targetboard.model.period import Period
-from targetboard.store.audit import record
-from targetboard.store.db import StoreError
 from targetboard.store.models import IndicatorRow, Observation, ObservationRevision, PeriodRow, Region, utcnow
 from targetboard.store.reference import ensure_periods
 
@@ -49,8 +51,12 @@ def _chunks(seq: Sequence[object], n: int = _CHUNK) -> Iterable[Sequence[object]
         yield seq[i : i + n]
 
 
-def write_observations(session: Session, records: Sequence[ObservationRecord], *, entered_by: str) -> WriteSummary:
-    """Insert, correct or keep each record (in the caller's transaction; nothing is committed here)."""
+def write_observations(session: Session, records: Sequence[ObservationRecord], *, entered_by: str,
+                       import_id: int | None = None) -> WriteSummary:
+    """Insert, correct or keep each record (in the caller's transaction; nothing is committed here).
+
+    `import_id` ties new rows and revisions to their :class:`ImportBatch`, so the import can be undone.
+    """
     if not records:
         return WriteSummary(0, 0, 0)
     region_ids = dict(session.execute(select(Region.code, Region.id).where(
@@ -59,9 +65,11 @@ def write_observations(session: Session, records: Sequence[ObservationRecord], *
         IndicatorRow.id.in_({r.indicator_id for r in records}))))
     for r in records:
         if r.region_code not in region_ids:
-            raise StoreError(f"observation for region code {r.region_code}: no such region")
+            raise NotFound(f"地区代码 {r.region_code} 不存在",
+                           f"observation for region code {r.region_code}: no such region")
         if r.indicator_id not in known_indicators:
-            raise StoreError(f"observation for indicator {r.indicator_id!r}: not in the catalog")
+            raise NotFound(f"指标 {r.indicator_id} 不在指标目录中",
+                           f"observation for indicator {r.indicator_id!r}: not in the catalog")
     ensure_periods(session, {r.period for r in records})
 
     # Existing rows for the keys in this import: per (region, indicator) and only the import's periods, so
@@ -94,17 +102,33 @@ def write_observations(session: Session, records: Sequence[ObservationRecord], *
         key = (region_ids[r.region_code], r.indicator_id, r.period, r.ytd)
         old = existing.get(key)
         if old is None:
+            if r.value is None and r.growth is None:
+                unchanged += 1  # nothing to store, nothing stored
+                continue
             new_rows.append({"region_id": key[0], "indicator_id": r.indicator_id, "period_code": r.period,
                              "ytd": r.ytd, "value": r.value, "growth": r.growth, "source": r.source[:255],
-                             "entered_by": entered_by, "updated_at": now})
-        elif _same(old[1], r.value) and _same(old[2], r.growth):
+                             "entered_by": entered_by, "updated_at": now, "import_id": import_id})
+            existing[key] = (-1, r.value, r.growth)  # a repeat of the key in the same import is a correction
+            continue
+        # A missing figure keeps the stored one: a blank cell is "no new figure", never "delete".
+        value = old[1] if r.value is None else r.value
+        growth = old[2] if r.growth is None else r.growth
+        if _same(old[1], value) and _same(old[2], growth):
             unchanged += 1
-        else:
-            changed.append({"oid": old[0], "value": r.value, "growth": r.growth, "source": r.source[:255],
-                            "entered_by": entered_by, "updated_at": now})
-            revisions.append({"observation_id": old[0], "old_value": old[1], "new_value": r.value,
-                              "old_growth": old[2], "new_growth": r.growth, "source": r.source[:255],
-                              "changed_by": entered_by, "changed_at": now})
+            continue
+        if old[0] == -1:  # corrected within the same import: the last figure wins, no revision of itself
+            for row in reversed(new_rows):
+                if (row["region_id"], row["indicator_id"], row["period_code"], row["ytd"]) == key:
+                    row["value"], row["growth"], row["source"] = value, growth, r.source[:255]
+                    break
+            existing[key] = (-1, value, growth)
+            continue
+        changed.append({"oid": old[0], "value": value, "growth": growth, "source": r.source[:255],
+                        "entered_by": entered_by, "updated_at": now})
+        revisions.append({"observation_id": old[0], "old_value": old[1], "new_value": value,
+                          "old_growth": old[2], "new_growth": growth, "source": r.source[:255],
+                          "changed_by": entered_by, "changed_at": now, "import_id": import_id})
+        existing[key] = (old[0], value, growth)
     for chunk in _chunks(new_rows):
         session.execute(insert(Observation), list(chunk))
     if changed:
@@ -116,11 +140,7 @@ def write_observations(session: Session, records: Sequence[ObservationRecord], *
         for chunk in _chunks(revisions):
             session.execute(insert(ObservationRevision), list(chunk))
     session.flush()
-    summary = WriteSummary(len(new_rows), len(changed), unchanged)
-    if new_rows or changed:
-        record(session, "observations.import", "observation", None, actor=entered_by, inserted=summary.inserted,
-               corrected=summary.updated, unchanged=unchanged, sources=sorted({r.source for r in records})[:10])
-    return summary
+    return WriteSummary(len(new_rows), len(changed), unchanged)
 
 
 @lru_cache(maxsize=4096)

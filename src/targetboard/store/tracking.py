@@ -27,9 +27,9 @@ from targetboard.analytics import (
     rank,
 )
 from targetboard.catalog import load_catalog
+from targetboard.errors import NotFound
 from targetboard.ingest.units import UnitMismatch, convert
 from targetboard.model.period import Period, PeriodRange, parse_period
-from targetboard.store.db import StoreError
 from targetboard.store.models import Claim, IndicatorRow, Plan, PlanItem, Region, Target
 from targetboard.store.observations import load_series
 from targetboard.store.regions import find_region, peers
@@ -92,6 +92,7 @@ def status_rows(
         .join(PlanItem, PlanItem.id == Target.plan_item_id)
         .join(Plan, Plan.id == PlanItem.plan_id)
         .join(Region, Region.id == Plan.region_id)
+        .where(PlanItem.review_state != "rejected")
         .order_by(Plan.id, PlanItem.position)
     )
     if region is not None:
@@ -144,7 +145,8 @@ def _indicator(session: Session, ref: str) -> IndicatorRow:
         found = load_catalog().match(ref)
         ind = session.get(IndicatorRow, found.id) if found else None
     if ind is None:
-        raise StoreError(f"indicator {ref!r}: not in the catalog (see `targetboard indicators`)")
+        raise NotFound(f"指标 {ref!r} 不在指标目录中", f"indicator {ref!r}: not in the catalog",
+                       hint="see `targetboard indicators`")
     return ind
 
 
@@ -175,7 +177,8 @@ def check_claims(session: Session, plan: Plan) -> list[ClaimRow]:
     parent = session.get(Region, region.parent_id) if region.parent_id else None
     out: list[ClaimRow] = []
     q = (select(Claim, PlanItem).join(PlanItem, PlanItem.id == Claim.plan_item_id)
-         .where(PlanItem.plan_id == plan.id, Claim.kind == "ranking").order_by(PlanItem.position))
+         .where(PlanItem.plan_id == plan.id, Claim.kind == "ranking", PlanItem.review_state != "rejected")
+         .order_by(PlanItem.position))
     for claim, item in session.execute(q).all():
         ind = session.get(IndicatorRow, claim.indicator_id) if claim.indicator_id else None
         if ind is None or claim.rank is None:

@@ -26,11 +26,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from targetboard.errors import Invalid
+
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "DocumentError",
     "SourceDocument",
     "read_document",
+    "read_document_bytes",
     "read_text_bytes",
 ]
 
@@ -48,7 +51,7 @@ _SUFFIX_FORMATS: dict[str, str] = {
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_SUFFIX_FORMATS)
 
 
-class DocumentError(Exception):
+class DocumentError(Invalid):
     """A document could not be read; ``str(err)`` is a one-line, user-facing message.
 
     The message always starts with the file name so that, when many files are
@@ -58,7 +61,8 @@ class DocumentError(Exception):
     """
 
     def __init__(self, message: str, *, name: str | None = None) -> None:
-        super().__init__(_one_line(message))
+        line = _one_line(message)
+        super().__init__(line, line)
         self.name = name
 
 
@@ -663,7 +667,12 @@ def read_document(path: str | Path) -> SourceDocument:
         raise _fail(name, "permission denied") from exc
     except OSError as exc:
         raise _fail(name, f"cannot read file ({exc.strerror or _describe(exc)})") from exc
+    return read_document_bytes(data, name)
+
+
+def read_document_bytes(data: bytes, name: str) -> SourceDocument:
+    """Read an upload (or any bytes) named `name` the way :func:`read_document` reads a file."""
     if not data:
         raise _empty(name)
-    fmt = _SUFFIX_FORMATS.get(file_path.suffix.lower()) or _sniff_format(data)
+    fmt = _SUFFIX_FORMATS.get(Path(name).suffix.lower()) or _sniff_format(data)
     return _READERS[fmt](data, name)

@@ -10,10 +10,13 @@ from targetboard.store.models import Base
 config = context.config
 
 
-def _run(connection) -> None:  # noqa: ANN001 - Alembic's connection type
+def _run(connection, metadata=None) -> None:  # noqa: ANN001 - Alembic's connection type
+    # No target metadata when upgrading: Alembic would otherwise name the constraints that old migrations
+    # create after *today's* naming convention, and a database migrated years ago would differ from a new
+    # one. Migrations name what they create themselves; metadata is only for autogenerate.
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         transaction_per_migration=True,
         compare_type=True,
@@ -28,4 +31,4 @@ if connection is not None:
 else:  # `alembic -x` style use from the command line, with sqlalchemy.url set
     engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.begin() as conn:
-        _run(conn)
+        _run(conn, Base.metadata)
