@@ -14,7 +14,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from targetboard.ingest.cells import CellValue, text_of
-from targetboard.ingest.rules import fold
+from targetboard.ingest.names import fold
 from targetboard.model.period import Period, PeriodError
 
 __all__ = ["EXPECTED_PERIOD", "PeriodSpec", "find_period", "parse_period_text"]

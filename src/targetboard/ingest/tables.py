@@ -14,20 +14,27 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from targetboard.ingest.cells import CellValue, is_blank
+from targetboard.ingest.names import column_letter
 from targetboard.ingest.problems import Problems
 
-__all__ = ["Table", "read_tables"]
+__all__ = ["Table", "read_tables", "read_tables_bytes"]
 
 _XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003)
 EXPECTED_FILE = "expected a .csv (UTF-8 or GB18030) or an .xlsx workbook"
+NO_CACHED_VALUE = (
+    "cell {cell} holds the formula {formula} but no saved result (the file was written by a program that "
+    "never calculated it), so its figure cannot be read; expected a value: open the file in Excel or WPS and "
+    "save it again, or replace the formulas by their values (复制, 选择性粘贴 → 数值)"
+)
 
 
 @dataclass
@@ -38,6 +45,9 @@ class Table:
     rows: dict[int, list[CellValue]]
     # Merged ranges as (min_row, min_col, max_row, max_col), 1-based like openpyxl.
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # Formula cells with no saved result, as (row, column index from 0, formula text): reported by
+    # read_tables, because such a cell reads as empty and an empty cell means "no figure".
+    uncached: list[tuple[int, int, str]] = field(default_factory=list)
 
     def row(self, number: int) -> list[CellValue]:
         """The cells of a row as stored (merged cells hold a value only in their top-left cell)."""
@@ -74,10 +84,19 @@ def read_tables(path: Path, problems: Problems) -> list[Table]:
     except OSError as exc:
         problems.add(None, None, None, f"cannot read the file ({exc.strerror or exc}); {EXPECTED_FILE}")
         return []
+    return read_tables_bytes(data, path.name, problems)
+
+
+def read_tables_bytes(data: bytes, filename: str, problems: Problems) -> list[Table]:
+    """The tables of a file's content (an upload); ``filename`` only decides the format by its suffix.
+
+    Why separate from :func:`read_tables`: a web upload has bytes and a name, never a path, and must
+    behave exactly like the same file on disk.
+    """
     if not data.strip():
         problems.add(None, None, None, f"the file is empty; {EXPECTED_FILE} with a header row and data rows")
         return []
-    suffix = path.suffix.lower()
+    suffix = Path(filename).suffix.lower()
     if data.startswith(_OLE_MAGIC) or suffix == ".xls":
         problems.add(None, None, None, "this is an old .xls (Excel 97-2003) workbook; save it as .xlsx or .csv")
         return []
@@ -88,7 +107,12 @@ def read_tables(path: Path, problems: Problems) -> list[Table]:
         tables = _read_csv(data, problems)
     if tables is not None and all(t.is_empty() for t in tables) and len(problems.items) == before:
         problems.add(None, None, None, f"the file holds no data; {EXPECTED_FILE} with a header row and data rows")
-    return [t for t in tables or [] if not t.is_empty()]
+    kept = [t for t in tables or [] if not t.is_empty() or t.uncached]
+    for table in kept:
+        for row, col, formula in table.uncached:
+            problems.add(table.name, row, column_letter(col), NO_CACHED_VALUE.format(
+                cell=f"{column_letter(col)}{row}", formula=formula))
+    return kept
 
 
 # --- CSV ---------------------------------------------------------------------------------------------
@@ -185,9 +209,49 @@ def _read_xlsx(data: bytes, problems: Problems) -> list[Table] | None:
                     rows[number] = [None if is_blank(c) else c for c in cells]
             merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
             tables.append(Table(ws.title, rows, merged))
+        _find_uncached(data, tables)
     except Exception as exc:  # a sheet that fails to parse half-way: report, keep the others
         problems.add(None, None, None, f"cannot read the workbook ({type(exc).__name__}: {exc}); {EXPECTED_FILE}")
         return None
     finally:
         wb.close()
     return tables
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet holds a formula (an ``<f>`` element); cheap, so most files are parsed once."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return any(re.search(rb"<(?:\w+:)?f[ >/]", zf.read(name))
+                       for name in zf.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+
+
+def _find_uncached(data: bytes, tables: list[Table]) -> None:
+    """Note every formula cell whose saved result is missing (it read as empty with ``data_only=True``).
+
+    Why: Excel and WPS save a formula's last result next to it and that result is what we import; a
+    file generated by a program (openpyxl, some exporters) may hold the formula alone. Reading such a
+    cell as empty would silently turn a figure into "no figure", so it is refused instead.
+    """
+    if not _has_formulas(data):
+        return
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    try:
+        for ws, table in zip(wb.worksheets, tables, strict=True):
+            for row_cells in ws.iter_rows():
+                for c in row_cells:
+                    if c.data_type != "f" or c.row is None or c.column is None:
+                        continue
+                    cached = table.row(c.row)
+                    i = c.column - 1
+                    if i >= len(cached) or cached[i] is None:
+                        formula = c.value if isinstance(c.value, str) else str(getattr(c.value, "text", c.value))
+                        table.uncached.append((c.row, i, formula))
+    finally:
+        wb.close()
