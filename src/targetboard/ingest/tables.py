@@ -18,6 +18,8 @@ import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 
 from targetboard.ingest.cells import CellValue, is_blank
@@ -184,7 +186,7 @@ def _check_last_row(text: str, rows: dict[int, list[CellValue]], problems: Probl
 
 
 def _read_xlsx(data: bytes, problems: Problems) -> list[Table] | None:
-    import openpyxl  # imported here: CSV-only users should not pay for it
+    import openpyxl  # type: ignore[import-untyped,unused-ignore]  # here: CSV-only users should not pay for it
 
     try:
         with warnings.catch_warnings():
@@ -202,7 +204,7 @@ def _read_xlsx(data: bytes, problems: Problems) -> list[Table] | None:
         for ws in wb.worksheets:
             rows: dict[int, list[CellValue]] = {}
             for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells = list(values)
+                cells = [_plain(v) for v in values]
                 while cells and is_blank(cells[-1]):
                     cells.pop()
                 if cells:
@@ -216,6 +218,15 @@ def _read_xlsx(data: bytes, problems: Problems) -> list[Table] | None:
     finally:
         wb.close()
     return tables
+
+
+def _plain(value: object) -> CellValue:
+    """An openpyxl value as a plain cell: Decimal -> float, rich text and anything else exotic -> its text."""
+    if value is None or isinstance(value, str | bool | int | float | datetime | date | time):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)
 
 
 def _has_formulas(data: bytes) -> bool:
@@ -237,7 +248,7 @@ def _find_uncached(data: bytes, tables: list[Table]) -> None:
     """
     if not _has_formulas(data):
         return
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped,unused-ignore]
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
