@@ -128,3 +128,18 @@ def test_bytes_without_a_name_are_sniffed(tmp_path: Path) -> None:
     assert [str(p) for p in empty.problems] == [
         "空.csv: the file is empty; expected a .csv (UTF-8 or GB18030) or an .xlsx workbook with a header row and "
         "data rows"]
+
+
+def test_merged_figures_keep_what_is_stored_for_none() -> None:
+    from targetboard.ingest.merge import changes_stored, merged_figures
+    from targetboard.model.observation import ObservationRecord
+
+    blank_growth = ObservationRecord(YZ, "industrial_taxable_sales", "2022M06", True, 580.2, None, "f.csv")
+    assert merged_figures(blank_growth, 580.2, 12.3) == (580.2, 12.3)
+    assert not changes_stored(blank_growth, 580.2, 12.3)  # re-importing with a blank cell is not a correction
+    assert changes_stored(blank_growth, 570.0, 12.3)
+    growth_only = ObservationRecord(YZ, "industrial_taxable_sales", "2022M06", True, None, 12.5, "f.csv")
+    assert merged_figures(growth_only, 580.2, 12.3) == (580.2, 12.5)
+    assert changes_stored(growth_only, 580.2, 12.3)
+    assert merged_figures(growth_only, None, None) == (None, 12.5)
+    assert not changes_stored(blank_growth, 580.2 + 1e-12, 12.3)
