@@ -286,3 +286,24 @@ def test_level_row_and_growth_row_complete_each_other(tmp_path: Path) -> None:
     assert recs[(DY, "industrial_taxable_sales", "2022M06", True)].growth is None
     loc = result.locations[(YZ, "industrial_taxable_sales", "2022M06", True)]
     assert (loc.row, loc.value_column, loc.growth_row, loc.growth_column) == (3, "扬中市", 4, "扬中市")
+
+
+def test_regions_as_rows_one_indicator_named_by_the_title(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "sales.xlsx", [
+        ["2022年1-6月各辖市区规模以上工业增加值完成情况"],
+        ["单位：亿元"],
+        ["县(市、区)", "本月", "1-6月累计", "同比增长%", "位次"],
+        ["扬中市", 20.1, 110.5, 10.2, 1],
+        ["句容市", 15.0, 90.3, 7.7, 2],
+        ["合计", 35.1, 200.8, 9.0, None],
+    ])
+    recs = records(read(path))
+    ytd = recs[(YZ, "industrial_value_added_above_scale", "2022M06", True)]
+    assert (ytd.value, ytd.growth) == (110.5, 10.2)  # not 工业增加值: the longest name the title holds wins
+    assert recs[(JR, "industrial_value_added_above_scale", "2022M06", False)].value == 15.0
+    assert len(recs) == 4
+
+
+def test_one_region_and_a_total_make_a_cross_county_header(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "one.xlsx", [[TITLE], ["指标", "全市", "扬中市"], ["工业应税销售", 1800.5, 580.2]])
+    assert list(records(read(path))) == [(YZ, "industrial_taxable_sales", "2022M06", True)]

@@ -132,10 +132,10 @@ def find_cross(table: Table, ctx: Context) -> CrossHeader | None:
 
 
 def _columns_header(table: Table, row: int, ctx: Context) -> CrossHeader | None:
-    """Regions as columns: at least two cells of the row name known regions."""
+    """Regions as columns: at least two cells of the row name known regions (or one, and a total)."""
     cells = table.filled(row)
     codes = {code for c in cells if isinstance(c, str) and (code := _region(c, ctx))}
-    if len(codes) < 2:
+    if not codes or (len(codes) < 2 and not any(isinstance(c, str) and _is_total(c, ctx) for c in cells)):
         return None
     top, below = _header_rows(table, row, ctx)
     rules = ctx.rules
@@ -179,14 +179,40 @@ def _rows_header(table: Table, row: int, ctx: Context) -> CrossHeader | None:
             continue
         indicators = [c for i, c in enumerate(cells) if i != name_col and isinstance(c, str)
                       and ctx.lookup.indicator(c) is not None]
+        title_indicator = None
         if not indicators:
-            continue
-        return _rows_columns(table, row, name_col, ctx)
+            title_indicator = ctx.lookup.indicator_in_text(_text_above(table, row))
+            scoped = any(i != name_col and isinstance(c, str) and _is_scope_header(c, ctx) for i, c in enumerate(cells))
+            if title_indicator is None or not scoped:
+                continue
+        return _rows_columns(table, row, name_col, ctx, title_indicator)
     return None
 
 
-def _rows_columns(table: Table, row: int, name_col: int, ctx: Context) -> CrossHeader:
+def _text_above(table: Table, row: int) -> str:
+    return " ".join(text_of(c) for r in table.numbers() if r < row for c in table.row(r) if isinstance(c, str))
+
+
+def _is_scope_header(cell: str, ctx: Context) -> bool:
+    """本月, 1-6月累计, 同比增长%...: a header that says which figure, not what is measured."""
+    key, _ = header_key(cell, ctx.bases)
+    return bool(column_scope(key, ctx.rules)) or any(w in key for w in ctx.rules.growth_words)
+
+
+def _rows_columns(table: Table, row: int, name_col: int, ctx: Context,
+                  title_indicator: IndicatorMatch | None) -> CrossHeader:
+    """The columns of a regions-as-rows header; with ``title_indicator``, every column is that indicator's
+    (本月 | 1-6月累计 | 同比增长% under a title such as 2022年1-6月各辖市区工业应税销售完成情况)."""
     top, below = _header_rows(table, row, ctx)
+    if title_indicator is not None:
+        header = CrossHeader("rows", row, row, name_col, text_of(top[name_col]) or column_letter(name_col), None,
+                             None, [])
+        for i, c in enumerate(top):
+            if i != name_col and not is_blank(c):
+                col = _sub_column(i, [c], c, None, ctx, indicator=title_indicator)
+                if col is not None:
+                    header.columns.append(col)
+        return header
     header = CrossHeader("rows", row, row if below is None else row + 1, name_col,
                          text_of(top[name_col]) or column_letter(name_col), None, None, [])
     for i, c in enumerate(top):

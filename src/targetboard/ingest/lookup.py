@@ -43,6 +43,7 @@ class Lookup:
         self._names_longest_first = sorted(self._regions, key=len, reverse=True)
         self._growth_suffixes = growth_suffixes
         self._indicators: dict[str, IndicatorMatch | None] = {}  # memo: a sheet repeats the same names
+        self._names: list[tuple[str, Indicator]] | None = None  # folded names and synonyms, longest first
         self.unit_bases = frozenset(parse_unit(ind.unit).base for ind in catalog) | frozenset(
             part for ind in catalog for part in parse_unit(ind.unit).base.split("/")
         )
@@ -81,6 +82,16 @@ class Lookup:
     def clean_name(self, text: str) -> str:
         """A row name without ordinals, 其中, markers and spaces (the trailing unit stays)."""
         return _LEAD_RE.sub("", fold(text))
+
+    def indicator_in_text(self, text: str) -> IndicatorMatch | None:
+        """The indicator a title names (``2022年1-6月各辖市区工业应税销售完成情况``): the longest catalog name
+        or synonym it contains, or None. For sheets whose header only says 本月 / 累计 / 增长."""
+        if self._names is None:
+            pairs = [(fold(n), ind) for ind in self.catalog for n in (ind.name, *ind.synonyms)]
+            self._names = sorted((p for p in pairs if len(p[0]) >= 2), key=lambda p: -len(p[0]))
+        key = fold(text)
+        found = next((ind for name, ind in self._names if name in key), None)
+        return IndicatorMatch(found, None, False) if found is not None else None
 
     def indicator(self, text: str) -> IndicatorMatch | None:
         """The catalog indicator a cell names: a catalog id, a name or synonym, with or without a unit."""
