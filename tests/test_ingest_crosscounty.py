@@ -11,6 +11,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from targetboard.ingest import ImportResult, read_observations
 from targetboard.model.observation import ObservationRecord
@@ -307,3 +309,24 @@ def test_regions_as_rows_one_indicator_named_by_the_title(tmp_path: Path) -> Non
 def test_one_region_and_a_total_make_a_cross_county_header(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "one.xlsx", [[TITLE], ["指标", "全市", "扬中市"], ["工业应税销售", 1800.5, 580.2]])
     assert list(records(read(path))) == [(YZ, "industrial_taxable_sales", "2022M06", True)]
+
+_FIGURES = st.lists(st.decimals(min_value=0, max_value=99999, places=2, allow_nan=False).map(float),
+                    min_size=3, max_size=3)
+
+
+@settings(max_examples=30, deadline=None)
+@given(sales=_FIGURES, revenue=_FIGURES)
+def test_both_orientations_read_the_same_figures(sales: list[float], revenue: list[float]) -> None:
+    """A sheet and its transpose are the same data: the records must be equal, whatever the figures."""
+    names = ["扬中市", "丹阳市", "句容市"]
+    by_columns = [TITLE, "指标," + ",".join(names), "工业应税销售," + ",".join(map(str, sales)),
+                  "一般公共预算收入(万元)," + ",".join(map(str, revenue))]
+    by_rows = [TITLE, "地区,工业应税销售,一般公共预算收入(万元)"] + [
+        f"{n},{s},{r}" for n, s, r in zip(names, sales, revenue, strict=True)]
+    a = read_observations("\n".join(by_columns).encode(), filename="a.csv", regions=ZJ)
+    b = read_observations("\n".join(by_rows).encode(), filename="a.csv", regions=ZJ)
+    assert a.ok and b.ok
+    assert sorted(a.records, key=lambda r: r.key) == sorted(b.records, key=lambda r: r.key)
+    assert len(a.records) == 6
+    assert {r.key: r.value for r in a.records}[(YZ, "general_budget_revenue", "2022M06", True)] == pytest.approx(
+        revenue[0] / 10000)
