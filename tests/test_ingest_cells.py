@@ -143,3 +143,23 @@ def test_merged_figures_keep_what_is_stored_for_none() -> None:
     assert changes_stored(growth_only, 580.2, 12.3)
     assert merged_figures(growth_only, None, None) == (None, 12.5)
     assert not changes_stored(blank_growth, 580.2 + 1e-12, 12.3)
+
+
+def test_formula_whose_saved_result_is_empty_text_is_no_figure(tmp_path: Path) -> None:
+    """=IF(..,"",..) saved by Excel as an empty string (t="str", <v></v>): a real empty result, not refused."""
+    path = with_saved_results(template_with_formula(tmp_path / "f.xlsx"), {"D3": "21.3"})
+    src = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data, n = re.subn(rb'<c r="E2"', b'<c r="E2" t="str"', data)
+                assert n == 1
+            dst.writestr(item, data)
+    src.close()
+    path.write_bytes(out.getvalue())
+    result = read(path)
+    assert result.ok, [str(p) for p in result.problems]
+    recs = {r.key: r for r in result.records}
+    assert (recs[KEY].value, recs[KEY].growth) == (580.2, None)
