@@ -23,8 +23,8 @@ from targetboard.ingest.cells import CellError, CellValue, is_blank, is_no_value
 from targetboard.ingest.drafts import Context, Draft, default_ytd, parse_growth
 from targetboard.ingest.headers import BureauColumn, BureauHeader
 from targetboard.ingest.lookup import IndicatorMatch
+from targetboard.ingest.names import fold
 from targetboard.ingest.periods import PeriodSpec, find_period
-from targetboard.ingest.rules import fold
 from targetboard.ingest.tables import Table
 from targetboard.ingest.units import is_unit, parse_unit, unit_text
 from targetboard.model.period import Period
@@ -163,7 +163,7 @@ def _row(sheet: _Sheet, row: int, ctx: Context) -> list[Draft]:
     ind = match.indicator
     return [
         Draft(table.name, row, sheet.region_code, sheet.region_label or sheet.region_code, ind, period_code, ytd,
-              e.value, e.unit, e.unit_column, e.value_column, e.growth, ctx.source(table.name))
+              e.value, e.unit, e.unit_column, e.value_column, e.growth, ctx.source(table.name), e.growth_column)
         for (period_code, ytd), e in entries.items()
         if e.value is not None or e.growth is not None
     ]

@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from targetboard.ingest.rules import fold, load_rules
+from targetboard.ingest.names import fold
+from targetboard.ingest.rules import load_rules
 from targetboard.ingest.units import is_unit, unit_text
 
 __all__ = ["CellError", "CellValue", "Number", "is_blank", "is_no_value", "parse_number", "parse_yes_no", "text_of"]

@@ -23,7 +23,14 @@ __all__ = ["Context", "Draft", "default_ytd", "parse_growth"]
 
 @dataclass
 class Draft:
-    """One observation as found in the file, before unit conversion and checks."""
+    """One observation as found in the file, before unit conversion and checks.
+
+    ``value`` and ``growth`` are None when the file gives no such figure: an empty cell, a "no value"
+    marker (``—``), a missing column, or (in a workbook) a cell whose formula result is empty. None
+    never means "delete": the record carries it on, and the store keeps what it holds for that field.
+    A formula cell with no saved result is refused earlier (:mod:`targetboard.ingest.tables`), so that
+    it can never pass for an empty cell.
+    """
 
     sheet: str | None
     row: int
@@ -32,12 +39,13 @@ class Draft:
     indicator: Indicator
     period: str
     ytd: bool
-    value: float | None
+    value: float | None  # None: no level in this file (keep the stored one)
     unit: str | None  # unit the value is written in; None means the catalog unit
     unit_column: str | None  # header of the cell the unit came from, for a unit problem
     value_column: str | None
-    growth: float | None
+    growth: float | None  # None: no growth rate in this file (keep the stored one)
     source: str
+    growth_column: str | None = None  # header of the growth cell, for messages
 
 
 @dataclass

@@ -15,11 +15,13 @@ import re
 from dataclasses import dataclass, field
 
 from targetboard.ingest.cells import CellValue, is_blank, text_of
-from targetboard.ingest.rules import Rules, fold
+from targetboard.ingest.names import column_letter, fold
+from targetboard.ingest.rules import Rules
 from targetboard.ingest.tables import Table
 from targetboard.ingest.units import is_unit, unit_text
 
-__all__ = ["BureauColumn", "BureauHeader", "TemplateHeader", "find_header", "header_key"]
+__all__ = ["BureauColumn", "BureauHeader", "TemplateHeader", "classify_column", "column_letter", "column_scope",
+           "find_header", "header_key"]
 
 _TRAILING_PAREN_RE = re.compile(r"^(?P<key>.*?)\((?P<unit>[^()]*)\)$")
 _MONTH_N_RE = re.compile(r"(?<![\d])(?:1[-—–~～至到])?(?P<n>\d{1,2})月")
@@ -36,16 +38,6 @@ def header_key(cell: CellValue, unit_bases: frozenset[str]) -> tuple[str, str | 
         if is_unit(inner, unit_bases):
             return m.group("key"), inner
     return key, None
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 26 -> AA: how Excel names a column, for messages about headerless cells."""
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass
@@ -89,7 +81,7 @@ def _label(parts: list[CellValue]) -> str:
     return "/".join(dict.fromkeys(texts))
 
 
-def _classify(index: int, parts: list[CellValue], rules: Rules, bases: frozenset[str]) -> BureauColumn | None:
+def classify_column(index: int, parts: list[CellValue], rules: Rules, bases: frozenset[str]) -> BureauColumn | None:
     """What a column holds, from its header parts (top to bottom); None for columns to ignore."""
     keys: list[str] = []
     unit: str | None = None
@@ -113,7 +105,7 @@ def _classify(index: int, parts: list[CellValue], rules: Rules, bases: frozenset
         return None
     # The lowest header row naming month or year-to-date decides (1-6月 over 本月 is the month);
     # a plain word (绝对值 under 本月) only counts when no row says which.
-    scopes = [s for k in reversed(others) if (s := _scope(k, rules))]
+    scopes = [s for k in reversed(others) if (s := column_scope(k, rules))]
     scope = next((s for s in scopes if s != "plain"), scopes[0] if scopes else None)
     if growth:
         if scope is None:
@@ -126,7 +118,7 @@ def _classify(index: int, parts: list[CellValue], rules: Rules, bases: frozenset
     return BureauColumn(index, _label(parts), "value", scope, month, unit)
 
 
-def _scope(key: str, rules: Rules) -> str | None:
+def column_scope(key: str, rules: Rules) -> str | None:
     if key in rules.bureau_month or re.fullmatch(r"\d{1,2}月份?", key):
         return "month"
     if key in rules.bureau_ytd or key.endswith("累计") or any(p.fullmatch(key) for p in rules.bureau_ytd_patterns):
@@ -185,7 +177,7 @@ def _bureau(table: Table, row: int, rules: Rules, bases: frozenset[str]) -> Bure
         if i in (name_col, unit_col):
             continue
         parts = [r[i] if i < len(r) else None for r in rows]
-        col = _classify(i, parts, rules, bases)
+        col = classify_column(i, parts, rules, bases)
         if col is not None:
             columns.append(col)
     if not columns:
@@ -206,7 +198,7 @@ def _is_subheader(below: list[CellValue], top: list[CellValue], name_col: int, r
         if i == name_col or is_blank(cell):
             continue
         key, _ = header_key(cell, bases)
-        if (_scope(key, rules) or any(w in key for w in rules.growth_words) or is_unit(key, bases)
+        if (column_scope(key, rules) or any(w in key for w in rules.growth_words) or is_unit(key, bases)
                 or key in rules.bureau_unit):
             return True
     return False

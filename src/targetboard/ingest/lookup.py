@@ -11,24 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from targetboard.catalog.indicators import Catalog, Indicator
-from targetboard.ingest.rules import fold
+from targetboard.ingest.names import fold
 from targetboard.ingest.units import is_unit, parse_unit
-from targetboard.text.normalize import to_simplified
 
-__all__ = ["IndicatorMatch", "Lookup", "region_key"]
+__all__ = ["IndicatorMatch", "Lookup"]
 
 _ORDINALS = r"(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)[、.]?|\d{1,2}[、.](?!\d)|[①-⑳])"
 _LEAD_RE = re.compile(rf"^(?:{_ORDINALS}|其中[:,]?|内:|#|△|▲|☆|★|\*|·|・|—|-(?!\d))+")
 _TRAILING_UNIT_RE = re.compile(r"^(?P<name>.+?)\((?P<unit>[^()]+)\)$")
-
-
-@lru_cache(maxsize=4096)
-def region_key(name: str) -> str:
-    """Normal form of a region name: simplified, NFKC, no spaces (扬 中 市, 揚中市 -> 扬中市)."""
-    return re.sub(r"\s+", "", to_simplified(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +37,13 @@ class Lookup:
 
     def __init__(self, regions: Mapping[str, str], catalog: Catalog, growth_suffixes: tuple[str, ...]) -> None:
         self.catalog = catalog
-        self._regions: dict[str, str] = {region_key(k): v for k, v in regions.items() if region_key(k)}
+        self._regions: dict[str, str] = {fold(k): v for k, v in regions.items() if fold(k)}
         self._codes = set(self._regions.values())
         # Longest first, so 扬中市 is preferred over 扬中 when a title names a region.
         self._names_longest_first = sorted(self._regions, key=len, reverse=True)
         self._growth_suffixes = growth_suffixes
         self._indicators: dict[str, IndicatorMatch | None] = {}  # memo: a sheet repeats the same names
+        self._names: list[tuple[str, Indicator]] | None = None  # folded names and synonyms, longest first
         self.unit_bases = frozenset(parse_unit(ind.unit).base for ind in catalog) | frozenset(
             part for ind in catalog for part in parse_unit(ind.unit).base.split("/")
         )
@@ -59,7 +52,7 @@ class Lookup:
 
     def region(self, text: str) -> str | None:
         """The code of a region name (or of a code the mapping holds), else None."""
-        key = region_key(text)
+        key = fold(text)
         if key in self._regions:
             return self._regions[key]
         return key if key in self._codes else None
@@ -70,7 +63,7 @@ class Lookup:
         ``江苏省镇江市扬中市2022年...`` names three regions; the last is the most specific. Among names
         ending at the same place the longest wins (扬中市 over 中市).
         """
-        key = region_key(text)
+        key = fold(text)
         best: tuple[int, int, str] | None = None
         for name in self._names_longest_first:
             pos = key.rfind(name)
@@ -88,9 +81,17 @@ class Lookup:
 
     def clean_name(self, text: str) -> str:
         """A row name without ordinals, 其中, markers and spaces (the trailing unit stays)."""
-        s = to_simplified(text)
-        s = re.sub(r"\s+", "", s)
-        return _LEAD_RE.sub("", s)
+        return _LEAD_RE.sub("", fold(text))
+
+    def indicator_in_text(self, text: str) -> IndicatorMatch | None:
+        """The indicator a title names (``2022年1-6月各辖市区工业应税销售完成情况``): the longest catalog name
+        or synonym it contains, or None. For sheets whose header only says 本月 / 累计 / 增长."""
+        if self._names is None:
+            pairs = [(fold(n), ind) for ind in self.catalog for n in (ind.name, *ind.synonyms)]
+            self._names = sorted((p for p in pairs if len(p[0]) >= 2), key=lambda p: -len(p[0]))
+        key = fold(text)
+        found = next((ind for name, ind in self._names if name in key), None)
+        return IndicatorMatch(found, None, False) if found is not None else None
 
     def indicator(self, text: str) -> IndicatorMatch | None:
         """The catalog indicator a cell names: a catalog id, a name or synonym, with or without a unit."""

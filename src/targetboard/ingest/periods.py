@@ -14,7 +14,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from targetboard.ingest.cells import CellValue, text_of
-from targetboard.ingest.rules import fold
+from targetboard.ingest.names import fold
 from targetboard.model.period import Period, PeriodError
 
 __all__ = ["EXPECTED_PERIOD", "PeriodSpec", "find_period", "parse_period_text"]
@@ -140,8 +140,8 @@ def find_period(text: str, fallback_year: int | None = None) -> PeriodSpec | Non
     for m in _RANGE_RE.finditer(rest):
         if m.group("first") == "1" and 1 <= int(m.group("last")) <= 12:
             return PeriodSpec(Period.month(year, int(m.group("last"))), True)
-    if m := _WORD_RE.search(rest):
-        kind, n, ytd = _WORDS[m.group()]
+    if w := _WORD_RE.search(rest):
+        kind, n, ytd = _WORDS[w.group()]
         return PeriodSpec(Period(year) if kind == "Y" else Period(year, kind, n), ytd)
     for m in _MONTH_RE.finditer(rest):
         if 1 <= int(m.group("month")) <= 12:

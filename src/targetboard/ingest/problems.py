@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 
 from targetboard.model.observation import ObservationRecord
 
-__all__ = ["ImportResult", "Problem", "Problems"]
+__all__ = ["ImportResult", "Location", "Problem", "Problems", "RecordKey"]
+
+RecordKey = tuple[str, str, str, bool]
+"""What identifies an observation: (region_code, indicator_id, period code, ytd), as ObservationRecord.key."""
 
 
 @dataclass(frozen=True)
@@ -35,12 +38,30 @@ class Problem:
         return f"{', '.join(where)}: {' '.join(self.message.split())}"
 
 
+@dataclass(frozen=True)
+class Location:
+    """Where a record's figures stand in the file, so that a later check (plausibility) can point at them."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    value_column: str | None  # header of the cell the level came from (None: no level in the file)
+    growth_column: str | None  # header of the cell the growth rate came from (None: no growth in the file)
+    growth_row: int | None = None  # row of the growth cell when another row gave it (工业应税销售增幅), else None
+
+
 @dataclass
 class ImportResult:
-    """Records ready for the store, and the problems that must be fixed before any of them is written."""
+    """Records ready for the store, and the problems that must be fixed before any of them is written.
+
+    A record's ``value`` or ``growth`` of None means "this file gives no such figure" (an empty cell,
+    ``—``, no such column): the store must keep what it holds for that field, never overwrite it with
+    NULL. ``locations`` maps each record's key to the cell it came from (for plausibility messages).
+    """
 
     records: list[ObservationRecord]
     problems: list[Problem]
+    locations: dict[RecordKey, Location] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -10,25 +10,15 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
-from targetboard.text.normalize import to_simplified
+from targetboard.ingest.names import fold
 
-__all__ = ["Rules", "fold", "load_rules"]
+__all__ = ["Rules", "load_rules"]
 
 TEMPLATE_FIELDS = ("region", "indicator", "period", "ytd", "value", "unit", "growth", "source")
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """The comparison form of a header or keyword: simplified, NFKC, no spaces, ASCII lower-cased.
-
-    One function for both sides (rules and cells), so that they can never be normalised differently.
-    Memoised: the same few region, indicator, period and unit spellings repeat on every row.
-    """
-    return re.sub(r"\s+", "", to_simplified(text)).lower()
 
 
 def _folded(values: Any) -> tuple[str, ...]:
@@ -62,6 +52,9 @@ class Rules:
     index_units: frozenset[str]
     non_negative_kinds: frozenset[str]
     may_be_negative: frozenset[str]
+    cross_region_header: frozenset[str]
+    cross_totals: frozenset[str]
+    cross_region_search_rows: int
 
     def template_field(self, key: str) -> str | None:
         """The template field (region, indicator, ...) a folded header names, or None."""
@@ -88,6 +81,7 @@ def load_rules() -> Rules:
     cells = data["cells"]
     units = data["units"]
     checks = data["checks"]
+    cross = data["crosscounty"]
     columns = {field: _folded(template["columns"][field]) for field in TEMPLATE_FIELDS}
     magnitudes = sorted(((fold(k), float(v)) for k, v in units["magnitudes"].items()), key=lambda kv: -len(kv[0]))
     return Rules(
@@ -114,4 +108,7 @@ def load_rules() -> Rules:
         index_units=frozenset(_folded(units["index_units"])),
         non_negative_kinds=frozenset(checks["non_negative_kinds"]),
         may_be_negative=frozenset(checks["may_be_negative"]),
+        cross_region_header=frozenset(_folded(cross["region_header"])),
+        cross_totals=frozenset(_folded(cross["totals"])),
+        cross_region_search_rows=int(cross["region_search_rows"]),
     )

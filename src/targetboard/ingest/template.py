@@ -11,8 +11,8 @@ from __future__ import annotations
 from targetboard.ingest.cells import CellError, CellValue, is_blank, is_no_value, parse_number, parse_yes_no, text_of
 from targetboard.ingest.drafts import Context, Draft, default_ytd, parse_growth
 from targetboard.ingest.headers import TemplateHeader, column_letter
+from targetboard.ingest.names import fold
 from targetboard.ingest.periods import PeriodSpec, parse_period_text
-from targetboard.ingest.rules import fold
 from targetboard.ingest.tables import Table
 from targetboard.ingest.units import parse_unit, unit_text
 from targetboard.ingest.validate import unit_problem
@@ -162,4 +162,5 @@ def _row(table: Table, header: TemplateHeader, row: int, ctx: Context) -> Draft 
         ytd = spec.ytd if spec.ytd is not None else default_ytd(match.indicator, spec.period)
     source = text_of(cell("source")) or ctx.source(table.name)
     return Draft(table.name, row, region_code, region_label or region_code, match.indicator, spec.period.code, ytd,
-                 value, unit, unit_column, label("value"), growth, source)
+                 value, unit, unit_column, label("value"), growth, source,
+                 label("growth") if growth is not None else None)

@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from targetboard.ingest.rules import fold, load_rules
+from targetboard.ingest.names import fold
+from targetboard.ingest.rules import load_rules
 
-__all__ = ["Unit", "UnitMismatch", "convert", "is_unit", "parse_unit", "unit_text"]
+__all__ = ["MeasureUnit", "UnitMismatch", "convert", "is_unit", "parse_unit", "unit_text"]
 
 # "(万元)", "（单位：万元）", "单位:万元" -> "万元"
 _WRAPPER_RE = re.compile(r"^[(\[【]?(?:计量)?(?:单位[:]?)?(?P<u>.*?)[)\]】]?$")
@@ -27,8 +28,11 @@ class UnitMismatch(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class Unit:
-    """A unit as ``factor`` times ``base``: 万元 is Unit("万元", 1e4, "元")."""
+class MeasureUnit:
+    """A unit of measure as ``factor`` times ``base``: 万元 is MeasureUnit("万元", 1e4, "元").
+
+    Not called ``Unit``: in targetboard's domain a Unit is a responsible department (DESIGN.md).
+    """
 
     text: str
     factor: float
@@ -63,7 +67,7 @@ def _simple(text: str) -> tuple[float, str]:
 
 
 @cache
-def parse_unit(raw: str) -> Unit:
+def parse_unit(raw: str) -> MeasureUnit:
     """Read a unit; an unknown word is its own base (it still converts to itself).
 
     A slash splits numerator and denominator only when neither side holds a digit, so that 1/10万
@@ -74,9 +78,9 @@ def parse_unit(raw: str) -> Unit:
         num, _, den = text.partition("/")
         nf, nb = _simple(num)
         df, db = _simple(den)
-        return Unit(text, nf / df, f"{nb}/{db}")
+        return MeasureUnit(text, nf / df, f"{nb}/{db}")
     factor, base = _simple(text)
-    return Unit(text, factor, base)
+    return MeasureUnit(text, factor, base)
 
 
 @cache

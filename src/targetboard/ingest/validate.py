@@ -64,14 +64,28 @@ def _value(d: Draft, ctx: Context) -> tuple[float | None, bool]:
 
 
 def finish(drafts: Iterable[Draft], ctx: Context) -> list[ObservationRecord]:
-    """Records for the drafts that pass; problems for those that do not and for every duplicate key."""
-    records: list[ObservationRecord] = []
+    """Records for the drafts that pass; problems for those that do not and for every duplicate key.
+
+    Two drafts for one key complete each other when one gives only the level and the other only the
+    growth rate (a row 工业应税销售 and a row 工业应税销售增幅 of the same sheet): they become one record.
+    Anything else given twice is a duplicate.
+    """
+    records: dict[tuple[str, str, str, bool], ObservationRecord | None] = {}
     seen: dict[tuple[str, str, str, bool], Draft] = {}
     for d in drafts:
         value, ok = _value(d, ctx)
         key = (d.region_code, d.indicator.id, d.period, d.ytd)
         first = seen.get(key)
         if first is not None:
+            if _complement(first, d):
+                seen[key] = _merged(first, d)
+                kept = records.get(key)
+                if kept is not None and ok:
+                    records[key] = ObservationRecord(*key, kept.value if value is None else value,
+                                                     kept.growth if d.growth is None else d.growth, kept.source)
+                else:
+                    records[key] = None
+                continue
             what = "year-to-date" if d.ytd else "not year-to-date"
             ctx.problems.add(
                 d.sheet, d.row, None,
@@ -81,6 +95,19 @@ def finish(drafts: Iterable[Draft], ctx: Context) -> list[ObservationRecord]:
             )
             continue
         seen[key] = d
-        if ok:
-            records.append(ObservationRecord(d.region_code, d.indicator.id, d.period, d.ytd, value, d.growth, d.source))
-    return records
+        records[key] = ObservationRecord(*key, value, d.growth, d.source) if ok else None
+    return [r for r in records.values() if r is not None]
+
+
+def _complement(a: Draft, b: Draft) -> bool:
+    """One gives only a level, the other only a growth rate (either order)."""
+    return (a.value is None) != (b.value is None) and (a.growth is None) != (b.growth is None) and (
+        (a.value is None) == (b.growth is None))
+
+
+def _merged(a: Draft, b: Draft) -> Draft:
+    """A draft holding both figures, so that a third draft for the key is a duplicate of it."""
+    level, rate = (a, b) if a.value is not None else (b, a)
+    return Draft(level.sheet, level.row, level.region_code, level.region_label, level.indicator, level.period,
+                 level.ytd, level.value, level.unit, level.unit_column, level.value_column, rate.growth, level.source,
+                 rate.growth_column)
