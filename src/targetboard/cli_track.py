@@ -284,14 +284,18 @@ def import_group() -> None:
 @click.argument("path")
 @click.option("--region", "region_ref", default=None, help="Region for sheets that do not name one.")
 @click.option("--period", default=None, help="Period for sheets that do not name one (2022M06, 2022年1-6月).")
+@click.option("--force", is_flag=True, help="Import even figures flagged as implausible jumps (after checking them).")
 @by_option
 @db_option
 @user_errors
-def import_observations(path: str, region_ref: str | None, period: str | None, by: str | None,
+def import_observations(path: str, region_ref: str | None, period: str | None, force: bool, by: str | None,
                         db_url: str | None) -> None:
-    """Import observations from CSV or XLSX: validate everything first, then write all or nothing."""
+    """Import observations from CSV or XLSX: validate everything first, then write all or nothing.
+
+    Template, statistics-bureau and cross-county sheets are recognised (docs/import-template.md).
+    """
     db = open_db(db_url)
-    r = observations.import_observations(db, cli_actor(db, by), path, region=region_ref, period=period)
+    r = observations.import_observations(db, cli_actor(db, by), path, region=region_ref, period=period, force=force)
     ident = t(f"导入批次 {r.import_id}", f"import {r.import_id}") if r.import_id else t("无变化", "no change")
     click.echo(f"{path}: {t(r.zh(), r.en())} ({ident})")
 

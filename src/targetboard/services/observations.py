@@ -8,14 +8,18 @@ for the write alone and each one's revisions record exactly the values it replac
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
 from targetboard.errors import Forbidden, ImportRejected, NotFound
-from targetboard.ingest import read_observations
-from targetboard.ingest.problems import Problem
+from targetboard.ingest import ImportResult, read_observations
+from targetboard.ingest.from_items import observations_from_items
+from targetboard.ingest.plausibility import comparison_keys, magnitude_flags
+from targetboard.ingest.problems import RecordKey
+from targetboard.model.items import Item
 from targetboard.model.observation import ObservationRecord
 from targetboard.services.actors import Actor
 from targetboard.store import Database
@@ -23,6 +27,7 @@ from targetboard.store import imports as store_imports
 from targetboard.store.audit import record
 from targetboard.store.models import Assignment, Plan, PlanItem, Region, Target
 from targetboard.store.observations import write_observations
+from targetboard.store.plans import get_plan
 from targetboard.store.regions import find_region, region_names
 
 
@@ -82,36 +87,29 @@ def _check_scope(db: Database, actor: Actor, records: list[ObservationRecord], f
 
 
 def read_file(db: Database, source: str | Path | bytes, *, filename: str | None = None, region: str | None = None,
-              period: str | None = None) -> tuple[str, list[ObservationRecord], list[Problem]]:
-    """Validate a file without writing anything: (file name, records, problems)."""
+              period: str | None = None) -> tuple[str, ImportResult]:
+    """Validate a file (a path, or an upload's bytes with its name) without writing anything."""
     name = filename or (Path(source).name if not isinstance(source, bytes) else "upload")
     with db.read() as s:
         names = region_names(s)
         default_region = find_region(s, region).code if region else None
-    if isinstance(source, bytes):
-        import tempfile
-
-        suffix = Path(name).suffix or ".csv"
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(source)
-            result = read_observations(path, regions=names, default_region=default_region, default_period=period)
-        problems = [Problem(name, p.sheet, p.row, p.column, p.message) if p.file != name else p
-                    for p in result.problems]
-        return name, list(result.records), problems
-    result = read_observations(source, regions=names, default_region=default_region, default_period=period)
-    return name, list(result.records), list(result.problems)
+    result = read_observations(source, regions=names, filename=name, default_region=default_region,
+                               default_period=period)
+    return name, result
 
 
-def import_observations(db: Database, actor: Actor, source: str | Path | bytes, *, filename: str | None = None,
-                        region: str | None = None, period: str | None = None) -> ImportView:
-    """Validate everything, then write all or nothing; ImportRejected lists every problem found."""
-    name, records, problems = read_file(db, source, filename=filename, region=region, period=period)
-    if problems:
-        raise ImportRejected(name, problems, hint="fix the file and import it again; nothing was stored")
-    _check_scope(db, actor, records, name)
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+def _previous_values(db: Database, records: list[ObservationRecord]) -> dict[RecordKey, float | None]:
+    """The stored levels the plausibility check compares each record with (previous month, a year earlier)."""
+    wanted = {key for r in records for key in comparison_keys(r)}
+    if not wanted:
+        return {}
+    with db.read() as s:
+        return store_imports.stored_levels(s, wanted)
+
+
+def _write(db: Database, actor: Actor, name: str, records: list[ObservationRecord], digest: str | None,
+           action: str = "observations.import", **detail: object) -> ImportView:
+    """Write validated records as one import batch (all or nothing), audited with the file's name."""
     with db.write("observations") as s:
         batch = store_imports.create_batch(s, file_name=name, sha256=digest, actor=actor.name)
         summary = write_observations(s, records, entered_by=actor.name, import_id=batch.id)
@@ -121,10 +119,56 @@ def import_observations(db: Database, actor: Actor, source: str | Path | bytes, 
             return ImportView(None, name, len(records), 0, 0, summary.unchanged)
         batch.inserted, batch.corrected, batch.unchanged = summary.inserted, summary.updated, summary.unchanged
         sources = sorted({r.source for r in records} - {name})
-        record(s, "observations.import", "import", batch.id, actor=actor.name, file=name, sha256=digest,
+        record(s, action, "import", batch.id, actor=actor.name, file=name, sha256=digest,
                inserted=summary.inserted, corrected=summary.updated, unchanged=summary.unchanged,
-               **({"sources": sources[:10]} if sources else {}))
+               **({"sources": sources[:10]} if sources else {}), **detail)
         return ImportView(batch.id, name, len(records), summary.inserted, summary.updated, summary.unchanged)
+
+
+def import_observations(db: Database, actor: Actor, source: str | Path | bytes, *, filename: str | None = None,
+                        region: str | None = None, period: str | None = None, force: bool = False) -> ImportView:
+    """Validate everything, then write all or nothing; ImportRejected lists every problem found.
+
+    Figures that jump by orders of magnitude against the stored previous month or year (a 亿元 figure
+    typed in 万元) reject the file too, unless `force` says the figures are right.
+    """
+    name, result = read_file(db, source, filename=filename, region=region, period=period)
+    if result.problems:
+        raise ImportRejected(name, result.problems, hint="fix the file and import it again; nothing was stored")
+    records = list(result.records)
+    if not force:
+        flags = magnitude_flags(records, _previous_values(db, records), locations=result.locations)
+        if flags:
+            raise ImportRejected(name, flags, hint="check the figures; if they are right, import again with --force")
+    _check_scope(db, actor, records, name)
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    return _write(db, actor, name, records, hashlib.sha256(data).hexdigest(), forced=force or None)
+
+
+def store_outcomes(db: Database, actor: Actor, plan_id: int, item_ids: list[int] | None = None) -> ImportView:
+    """Store a reviewed document's accepted outcomes as observations (indicator, region and period resolved
+    from the item and the document; the source names the document and the span).
+
+    Refused whole (ImportRejected) when an outcome cannot be resolved or clashes with another.
+    """
+    actor.require("supervisor")
+    with db.read() as s:
+        plan = get_plan(s, plan_id)
+        region_code, year, doc_name, doc_id = plan.region.code, plan.year, plan.document.name, plan.document_id
+        rows = [(i, json.loads(i.extracted)) for i in plan.items
+                if i.kind == "outcome" and i.review_state == "accepted" and i.extracted
+                and (item_ids is None or i.id in item_ids)]
+        names = region_names(s)
+    if not rows:
+        raise NotFound(f"规划 {plan_id} 没有已采纳的成果数据", f"plan {plan_id} has no accepted outcomes",
+                       hint="accept outcomes in the review first")
+    items = [Item(**{k: v for k, v in d.items() if k in Item.__dataclass_fields__}) for _, d in rows]
+    result = observations_from_items(items, region_code=region_code, document_id=doc_id,
+                                     default_period=str(year), regions=names)
+    label = f"{doc_name}（规划 {plan_id}）"
+    if result.problems:
+        raise ImportRejected(label, result.problems)
+    return _write(db, actor, label, list(result.records), None, action="outcomes.store", plan=plan_id)
 
 
 def list_imports(db: Database, *, limit: int = 50) -> list[BatchView]:

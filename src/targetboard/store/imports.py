@@ -121,3 +121,23 @@ def list_observations(session: Session, *, region_ids: list[int] | None = None, 
     if period:
         q = q.where(Observation.period_code == period)
     return [ObservationRow(*row) for row in session.execute(q).all()]
+
+
+Key = tuple[str, str, str, bool]
+
+
+def stored_levels(session: Session, keys: set[Key]) -> dict[Key, float | None]:
+    """The stored level of each (region code, indicator, period, ytd) key that has an observation."""
+    out: dict[Key, float | None] = {}
+    regions = sorted({k[0] for k in keys})
+    indicators = sorted({k[1] for k in keys})
+    periods = sorted({k[2] for k in keys})
+    q = (select(Region.code, Observation.indicator_id, Observation.period_code, Observation.ytd, Observation.value)
+         .join(Region, Region.id == Observation.region_id)
+         .where(Region.code.in_(regions), Observation.indicator_id.in_(indicators),
+                Observation.period_code.in_(periods)))
+    for code, ind, period, ytd, value in session.execute(q).all():
+        key = (code, ind, period, bool(ytd))
+        if key in keys:
+            out[key] = value
+    return out

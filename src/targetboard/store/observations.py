@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from targetboard.errors import NotFound
+from targetboard.ingest.merge import merged_figures
 from targetboard.model.observation import ObservationRecord
 from targetboard.model.period import Period
 from targetboard.store.models import IndicatorRow, Observation, ObservationRevision, PeriodRow, Region, utcnow
@@ -111,8 +112,7 @@ def write_observations(session: Session, records: Sequence[ObservationRecord], *
             existing[key] = (-1, r.value, r.growth)  # a repeat of the key in the same import is a correction
             continue
         # A missing figure keeps the stored one: a blank cell is "no new figure", never "delete".
-        value = old[1] if r.value is None else r.value
-        growth = old[2] if r.growth is None else r.growth
+        value, growth = merged_figures(r, old[1], old[2])
         if _same(old[1], value) and _same(old[2], growth):
             unchanged += 1
             continue
