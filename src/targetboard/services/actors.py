@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from targetboard.errors import Forbidden
+from targetboard.errors import Forbidden, Invalid
 
 ROLE_NAMES_ZH = {"admin": "管理员", "supervisor": "督查人员", "unit_editor": "单位填报员", "viewer": "只读用户"}
 
@@ -26,8 +26,8 @@ class Actor:
     region_id: int | None = None
 
     def __post_init__(self) -> None:
-        if not self.name.strip():
-            raise ValueError("an actor needs a name")
+        if not self.name.strip() or len(self.name) > 64:
+            raise Invalid("操作人名称应为 1-64 个字符", f"the actor's name must be 1-64 characters: {self.name[:80]!r}")
 
     def require(self, *roles: str) -> None:
         """Refuse unless the actor has one of `roles` (admin may do everything)."""
