@@ -40,7 +40,8 @@ def test_reference_data_and_region_lookup(db_url):
     db = Database(db_url)
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Region)) == 109  # 1 province, 13 cities, 95 counties
-    assert [r.name for r in regions.peer_regions(db, "扬中")] == ["京口区", "润州区", "丹徒区", "丹阳市", "扬中市", "句容市"]
+    peers = [r.name for r in regions.peer_regions(db, "扬中")]
+    assert peers == ["京口区", "润州区", "丹徒区", "丹阳市", "扬中市", "句容市"]
     assert regions.find_region(db, "揚中市").code == "321182" == regions.find_region(db, "镇江市扬中市").code
     with pytest.raises(Invalid, match="鼓楼区"):
         regions.find_region(db, "鼓楼区")
@@ -96,7 +97,8 @@ def test_a_revised_plan_supersedes_the_earlier_one_and_publishing_needs_review(d
 
     db = Database(db_url)
     first = plans.import_plan(db, OFFICE, seed_document(), region="扬中市", year=2022)
-    revised = SourceDocument("seed-v2.txt", seed_document().text + "\n力争全年社会消费品零售总额增长8%。", "utf-8", "txt")
+    text_ = seed_document().text + "\n力争全年社会消费品零售总额增长8%。"
+    revised = SourceDocument("seed-v2.txt", text_, "utf-8", "txt")
     second = plans.import_plan(db, OFFICE, revised, region="扬中市", year=2022)
     assert second.supersedes_id == first.id
     with pytest.raises(Conflict, match="未审核"):
@@ -156,7 +158,7 @@ def test_a_failed_write_leaves_the_database_unchanged(db_url):
     db = Database(db_url)
     with db.write("observations") as s:
         write_observations(s, [_rec("2022M06", 580.0)], entered_by="a")
-    with pytest.raises(NotFound, match="no such region|999999"), db.write("observations") as s:
+    with pytest.raises(NotFound, match="999999"), db.write("observations") as s:
         write_observations(s, [_rec("2022M07", 600.0), _rec("2022M08", 700.0, region="999999")], entered_by="a")
     with db.read() as s:
         assert s.scalars(select(Observation.period_code)).all() == ["2022M06"]
@@ -189,7 +191,7 @@ def test_check_constraints_guard_the_vocabularies(db_url):
         "INSERT INTO import_batch (kind, file_name, actor, at, inserted, corrected, unchanged) "
         "VALUES ('rumours', 'f', 'a', CURRENT_TIMESTAMP, 0, 0, 0)",
     ):
-        with pytest.raises(DBAPIError, match="(?i)check"), db.engine.begin() as conn:
+        with pytest.raises(DBAPIError, match=r"(?i)check"), db.engine.begin() as conn:
             conn.execute(text(statement))
 
 

@@ -51,6 +51,8 @@ def extract_document(source: SourceDocument, *, year: int | None = None, context
     tree = build_plan(nt, found)
     placed = tree.items()
     seen = {id(i) for i in placed}
-    # Items the tree did not place (none today) are kept, so the flat list never loses one.
-    items = sorted([*placed, *(i for i in found if id(i) not in seen)], key=lambda i: (i.start, i.end))
+    # A task the tree did not place became a heading (an objective's title): it is not an item. A quantity
+    # is never dropped, placed or not.
+    unplaced = [i for i in found if id(i) not in seen and i.kind != "task"]
+    items = sorted([*placed, *unplaced], key=lambda i: (i.start, i.end))
     return ExtractedDocument(source, items, tree)
