@@ -532,11 +532,21 @@ def test_rank_period_codes_are_calendar_positions():
 
 
 def test_claim_true():
-    check = check_claim(RANKING_DATA, peers=ZHENJIANG, region_code=YZ, indicator_id=SALES, period="2022M06",
+    complete = [*RANKING_DATA, obs("2022M06", 250, 4.0, region="321111")]  # every peer has a figure
+    check = check_claim(complete, peers=ZHENJIANG, region_code=YZ, indicator_id=SALES, period="2022M06",
                         by="growth", claimed_rank=1, claim_text=CLAIM, peer_group_name=GROUP)
     assert (check.verdict, check.claimed_rank, check.actual_rank) == ("true", 1, 1)
     assert check.explanation == "2022年1-6月工业应税销售同比增速8.2%，列镇江6个县(市、区)第1位，与“增幅列镇江首位”相符"
     assert rank_of(check.ranking, "321181") == 2
+
+
+def test_claim_incomplete_while_a_peer_has_no_figure():
+    """润州区 has no figure: first among five is not first among six, so the claim is not confirmed."""
+    check = check_claim(RANKING_DATA, peers=ZHENJIANG, region_code=YZ, indicator_id=SALES, period="2022M06",
+                        by="growth", claimed_rank=1, claim_text=CLAIM, peer_group_name=GROUP)
+    assert (check.verdict, check.claimed_rank, check.actual_rank) == ("incomplete", 1, 1)
+    assert check.explanation == ("2022年1-6月工业应税销售同比增速8.2%，在镇江6个县(市、区)中有数据的5个地区里列第1位；"
+                                 "另有1个地区暂无数据，无法核实“增幅列镇江首位”")
 
 
 def test_claim_false_with_a_tie():
@@ -549,7 +559,8 @@ def test_claim_false_with_a_tie():
 
 
 def test_claim_defaults_from_the_catalog():
-    check = check_claim(RANKING_DATA, peers=ZHENJIANG, region_code="321181", indicator_id=SALES, period="2022M06",
+    complete = [*RANKING_DATA, obs("2022M06", 250, 4.0, region="321111")]
+    check = check_claim(complete, peers=ZHENJIANG, region_code="321181", indicator_id=SALES, period="2022M06",
                         by="level", claimed_rank=1)
     assert check.verdict == "true"
     assert check.explanation == "2022年1-6月工业应税销售1480亿元，列6个地区第1位，与所称第1位相符"

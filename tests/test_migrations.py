@@ -35,7 +35,8 @@ def _assert_constraints_follow_the_models(db: Database) -> None:
 
 
 ROWS_0002 = [
-    "INSERT INTO unit (id, name, kind, region_id) SELECT 1, '商务局', 'department', id FROM region WHERE code = '321182'",
+    "INSERT INTO unit (id, name, kind, region_id) "
+    "SELECT 1, '商务局', 'department', id FROM region WHERE code = '321182'",
     "INSERT INTO document (id, name, sha256, text, encoding, format, imported_at) VALUES "
     "(1, 'plan.txt', 'abc', '力争全年工业应税销售突破1200亿元。', 'utf-8', 'txt', CURRENT_TIMESTAMP)",
     "INSERT INTO plan (id, document_id, region_id, year) SELECT 1, 1, id, 2022 FROM region WHERE code = '321182'",
