@@ -69,7 +69,7 @@ def _editable_series(db: Database, actor: Actor) -> set[tuple[str, str]]:
              .join(Assignment, Assignment.plan_item_id == PlanItem.id)
              .where(Assignment.unit_id.in_(actor.unit_ids), Assignment.ended_at.is_(None),
                     Target.indicator_id.is_not(None)))
-        return {(code, ind) for code, ind in s.execute(q).all()}
+        return {(code, ind) for code, ind in s.execute(q).all() if ind is not None}
 
 
 def _check_scope(db: Database, actor: Actor, records: list[ObservationRecord], file: str) -> None:

@@ -190,6 +190,7 @@ class Database:
             with self.engine.connect() as conn:
                 sqlite = self.backend == "sqlite"
                 raw = conn.connection.dbapi_connection
+                assert raw is not None
                 if sqlite:  # tables are rebuilt by batch migrations: no FK actions while they are
                     raw.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, where SQLite obeys it
                 try:

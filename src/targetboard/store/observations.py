@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from targetboard.store.models import IndicatorRow, Observation, ObservationRevis
 from targetboard.store.reference import ensure_periods
 
 _CHUNK = 5000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def _same(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
-def _chunks(seq: Sequence[object], n: int = _CHUNK) -> Iterable[Sequence[object]]:
+def _chunks(seq: Sequence[T], n: int = _CHUNK) -> Iterable[Sequence[T]]:
     for i in range(0, len(seq), n):
         yield seq[i : i + n]
 
@@ -132,7 +133,8 @@ def write_observations(session: Session, records: Sequence[ObservationRecord], *
     for chunk in _chunks(new_rows):
         session.execute(insert(Observation), list(chunk))
     if changed:
-        stmt = (update(Observation.__table__).where(Observation.__table__.c.id == bindparam("oid"))
+        table = Observation.__table__
+        stmt = (update(table).where(table.c.id == bindparam("oid"))  # type: ignore[arg-type]
                 .values(value=bindparam("value"), growth=bindparam("growth"), source=bindparam("source"),
                         entered_by=bindparam("entered_by"), updated_at=bindparam("updated_at")))
         for chunk in _chunks(changed):

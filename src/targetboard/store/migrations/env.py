@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, MetaData, create_engine
 
 from targetboard.store.models import Base
 
 config = context.config
 
 
-def _run(connection, metadata=None) -> None:  # noqa: ANN001 - Alembic's connection type
+def _run(connection: Connection, metadata: MetaData | None = None) -> None:
     # No target metadata when upgrading: Alembic would otherwise name the constraints that old migrations
     # create after *today's* naming convention, and a database migrated years ago would differ from a new
     # one. Migrations name what they create themselves; metadata is only for autogenerate.
