@@ -143,17 +143,20 @@ class Database:
 
     # -- sessions -------------------------------------------------------------------------------------
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for reading; nothing it does is committed."""
-        session = self._sessions()
+    def _translated(self) -> Iterator[None]:
+        """Driver errors raised inside become ours (TargetboardError passes through untouched)."""
         try:
-            yield session
+            yield
         except TargetboardError:
             raise
         except DBAPIError as e:
             raise from_database_error(e, self.display_url) from None
-        finally:
-            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        with self._translated(), self._sessions() as session:
+            yield session
 
     @contextmanager
     def write(self, lock: str = "default") -> Iterator[Session]:
@@ -162,19 +165,11 @@ class Database:
         Writers of the same `lock` name take turns (PostgreSQL advisory lock); on SQLite every writer
         takes the database's write lock at the start (BEGIN IMMEDIATE).
         """
-        session = self._sessions()
-        try:
-            with session.begin():
-                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-                if self.backend == "postgresql":
-                    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(lock)})
-                yield session
-        except TargetboardError:
-            raise
-        except DBAPIError as e:
-            raise from_database_error(e, self.display_url) from None
-        finally:
-            session.close()
+        with self._translated(), self._sessions() as session, session.begin():
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            if self.backend == "postgresql":
+                session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(lock)})
+            yield session
 
     # -- migrations -----------------------------------------------------------------------------------
     def upgrade(self, revision: str = "head") -> str | None:
