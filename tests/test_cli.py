@@ -17,7 +17,19 @@ TB = [sys.executable, "-m", "targetboard.cli"]
 SEED_SENTENCE = "力爭全年工業應稅銷售突破1200億元,一般公共預算收入突破40億元。"
 
 
-def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None,
+        process: bool = False) -> subprocess.CompletedProcess[str]:
+    """The command in-process (CliRunner), or as a real subprocess where that is what is tested
+    (`python -m targetboard.cli`, standard input from a pipe)."""
+    if not process:
+        from click.testing import CliRunner
+
+        from targetboard.cli import main
+
+        result = CliRunner().invoke(main, list(args), input=stdin, env={"NO_COLOR": "1"})
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
     proc = subprocess.run(
         [*TB, *args], input=stdin, capture_output=True, cwd=cwd, timeout=120, env={**os.environ, "NO_COLOR": "1"}
     )
@@ -116,7 +128,7 @@ def test_directory_means_every_supported_file_and_jobs_keep_order(tmp_path):
 
 
 def test_stdin(plan_file):
-    r = run("extract", "--format", "jsonl", "-", stdin=plan_file.read_bytes())
+    r = run("extract", "--format", "jsonl", "-", stdin=plan_file.read_bytes(), process=True)
     assert r.returncode == 0
     assert json.loads(r.stdout.splitlines()[0])["document"] == "<stdin>"
 
