@@ -82,3 +82,14 @@ def test_user_commands_and_the_cli_actor(db_url):
     ok = runner.invoke(main, ["region", "add", "三茅街道", "--parent", "扬中市", "--by", "wang", "--db", db_url])
     assert ok.exit_code == 0, ok.output
     assert "停用" in runner.invoke(main, ["user", "disable", "wang", "--db", db_url]).output
+
+
+def test_a_supervisor_acts_only_within_its_region(db_url):
+    db = Database(db_url)
+    users.add_user(db, ADMIN, "yz", role="supervisor", password=PASSWORD, region="扬中市")
+    yz = users.login(db, "yz", PASSWORD)
+    assert regions.add_region(db, yz, "三茅街道", "扬中市").code == "321182001"
+    with pytest.raises(Forbidden, match="丹阳市"):
+        regions.add_unit(db, yz, "商务局", "丹阳市")
+    city = Actor("city", "supervisor")  # no region: a city-wide office
+    assert regions.add_unit(db, city, "商务局", "丹阳市").region_name == "丹阳市"

@@ -21,7 +21,7 @@ from targetboard.ingest.plausibility import comparison_keys, magnitude_flags
 from targetboard.ingest.problems import RecordKey
 from targetboard.model.items import Item
 from targetboard.model.observation import ObservationRecord
-from targetboard.services.actors import Actor
+from targetboard.services.actors import Actor, require_region
 from targetboard.store import Database
 from targetboard.store import imports as store_imports
 from targetboard.store.audit import record
@@ -161,6 +161,7 @@ def store_outcomes(db: Database, actor: Actor, plan_id: int, item_ids: list[int]
     actor.require("supervisor")
     with db.read() as s:
         plan = get_plan(s, plan_id)
+        require_region(actor, plan.region)
         region_code, year, doc_name, doc_id = plan.region.code, plan.year, plan.document.name, plan.document_id
         rows = [(i, json.loads(i.extracted)) for i in plan.items
                 if i.kind == "outcome" and i.review_state == "accepted" and i.extracted

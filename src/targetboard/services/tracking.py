@@ -15,7 +15,7 @@ from targetboard.catalog import load_catalog
 from targetboard.errors import Invalid, NotFound, Where
 from targetboard.ingest.periods import parse_period_text
 from targetboard.model.period import Period
-from targetboard.services.actors import Actor
+from targetboard.services.actors import Actor, require_region
 from targetboard.store import Database
 from targetboard.store.regions import find_region
 from targetboard.store.snapshots import create_snapshot, digest, get_snapshot, observations_of
@@ -144,6 +144,7 @@ def freeze_statuses(db: Database, actor: Actor, *, region: str, year: int, as_of
     chosen = thresholds or Thresholds()
     with db.write("snapshots") as s:  # one transaction: results and inputs are read from the same state
         reg = find_region(s, region)
+        require_region(actor, reg)
         rows = status_rows(s, region=reg, year=year, as_of=code, thresholds=chosen)
         tracked = [r for r in rows if r.status is not None]
         targets = [{"target_id": r.target_id, "item_id": r.item_id, "text": r.item_text, "metric": r.metric,
