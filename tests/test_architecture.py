@@ -10,7 +10,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "targetboard"
 CALLERS = ["cli.py", "cli_common.py", "cli_track.py", "cli_users.py", "demo.py"]
-PURE = ["text", "extract", "analytics", "model"]
+PURE = ["text", "extract", "analytics", "model", "accountability"]
 
 
 def imports(path: Path) -> set[str]:
