@@ -188,10 +188,11 @@ def demo_cmd(db_url: str | None) -> None:
 
 
 def _register() -> None:
+    from targetboard.cli_hold import COMMANDS as HOLD
     from targetboard.cli_track import COMMANDS
     from targetboard.cli_users import user_group
 
-    for command in (*COMMANDS, user_group):
+    for command in (*COMMANDS, *HOLD, user_group):
         main.add_command(command)
 
 

@@ -364,3 +364,49 @@ class AuditEvent(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+LEDGER_KINDS = ("rectification", "safety", "project", "listing")
+
+
+class LedgerEntry(Base):
+    """An entry of a ledger (台账) of one kind: a finding to rectify, a hazard, a project, an enterprise to list.
+
+    `state` moves only along `accountability/ledger_kinds.toml`; every move is a `LedgerEvent`. `fields`
+    holds the kind's own columns (整改目标, 整改措施, 隐患等级, 投资额, 形象进度 ...) as JSON, so one table
+    serves every kind. `plan_item_id` links a count target (力争30亿元以上项目…) whose actual comes from here.
+    """
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (CheckConstraint(_in("kind", LEDGER_KINDS), name="kind"),
+                      UniqueConstraint("region_id", "kind", "ref"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="RESTRICT"), index=True)
+    ref: Mapped[str] = mapped_column(String(32))  # 序号 / the ledger's own number, unique per region and kind
+    title: Mapped[str] = mapped_column(Text)  # 问题 / 隐患 / 项目 / 企业
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(24))
+    progress: Mapped[str] = mapped_column(Text, default="")  # 整改进展 / 形象进度
+    fields: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the kind's own columns
+    plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("plan_item.id", ondelete="SET NULL"))
+    returned_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    unit: Mapped[Unit | None] = relationship()
+
+
+class LedgerEvent(Base):
+    """One step of a ledger entry (append-only): who moved it from which state to which, and why."""
+
+    __tablename__ = "ledger_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entry.id", ondelete="RESTRICT"), index=True)
+    action: Mapped[str] = mapped_column(String(24))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
