@@ -61,8 +61,8 @@ def test_import_then_export_then_import_changes_nothing(ledger_db, tmp_path):
     out = tmp_path / "export.xlsx"
     out.write_bytes(ledgers.export_ledger(db, region="扬中市", kind="rectification", today=date(2022, 7, 1)))
     ws = openpyxl.load_workbook(out).active
-    assert [c.value for c in ws[1]] == ["序号", "问题", "整改措施", "整改目标", "责任单位", "完成时限", "整改进展", "状态",
-                                       "预警"]
+    assert [c.value for c in ws[1]] == ["序号", "问题", "整改措施", "整改目标", "责任单位", "完成时限", "整改进展",
+                                        "状态", "预警"]
     assert ws["I2"].value == "红灯" and ws["H2"].value == "未启动"
     again = ledgers.import_ledger(db, OFFICE, str(out), kind="rectification", region="扬中市")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
@@ -115,7 +115,8 @@ def test_steps_follow_the_kind_and_the_role(ledger_db, tmp_path):
     assert [h["action"] for h in ledgers.history(db, entry.id)] == ["import", "start", "submit", "return", "submit",
                                                                    "sign_off"]
     counts = ledgers.counts_by_unit(db, region="扬中市", kind="rectification", as_of=date(2022, 10, 1))
-    assert (counts["生态环境局"].overdue, counts["生态环境局"].returned) == (1, 1)  # entry 2 is late; entry 1 came back once
+    # entry 2 is late; entry 1 came back once
+    assert (counts["生态环境局"].overdue, counts["生态环境局"].returned) == (1, 1)
     with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as conn:
         conn.execute(text("UPDATE ledger_event SET actor = 'someone'"))
     with db.read() as s:

@@ -1,4 +1,4 @@
-"""Hold-to-account commands: `ledger` (台账). Thin callers of `targetboard.services.ledgers`."""
+"""Hold-to-account commands: `ledger` (台账) and `report` (progress reports). Thin callers of the services."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import click
 from targetboard.accountability.ledger import LIGHT_ZH, ledger_kinds
 from targetboard.cli_common import by_option, cli_actor, db_option, nothing, open_db, t, user_errors
 from targetboard.errors import Invalid
-from targetboard.services import ledgers
+from targetboard.services import ledgers, reports
 
 KIND = click.Choice(sorted(ledger_kinds()))
 kind_option = click.option("--kind", type=KIND, required=True,
@@ -92,4 +92,73 @@ def ledger_export(kind: str, region_ref: str, out: str, today: str | None, db_ur
     click.echo(t(f"已写入 {out}", f"wrote {out}"))
 
 
-COMMANDS = (ledger_group,)
+@click.group("report")
+def report_group() -> None:
+    """Progress reports: the lead unit reports each period; the supervisor accepts or returns."""
+
+
+@report_group.command("submit")
+@click.argument("item_id", type=int)
+@click.argument("period")
+@click.option("--text", required=True, help="What was done (进展情况).")
+@click.option("--percent", type=click.IntRange(0, 100), required=True, help="Percent complete, 0-100.")
+@click.option("--evidence", "evidence", multiple=True, help="A file (pdf, jpg, png, docx, xlsx; ≤ 10 MB); repeat.")
+@by_option
+@db_option
+@user_errors
+def report_submit(item_id: int, period: str, text: str, percent: int, evidence: tuple[str, ...], by: str | None,
+                  db_url: str | None) -> None:
+    """Report on plan item ITEM_ID for PERIOD (2022M06, or 2022Q2 for quarterly plans)."""
+    files = []
+    for path in evidence:
+        try:
+            files.append((Path(path).name, Path(path).read_bytes()))
+        except OSError as e:
+            raise Invalid(f"{path}：无法读取（{e.strerror}）", f"{path}: cannot read ({e.strerror})") from None
+    db = open_db(db_url)
+    r = reports.submit_report(db, cli_actor(db, by), item_id, period, text=text, percent=percent, evidence=files)
+    click.echo(t(f"已提交报告 {r.id}（{r.unit}，{r.period}，{r.percent}%，佐证 {len(r.evidence)} 件）",
+                 f"submitted report {r.id} ({r.unit}, {r.period}, {r.percent}%, {len(r.evidence)} files)"))
+
+
+@report_group.command("accept")
+@click.argument("report_id", type=int)
+@by_option
+@db_option
+@user_errors
+def report_accept(report_id: int, by: str | None, db_url: str | None) -> None:
+    """Accept report REPORT_ID (supervisors)."""
+    db = open_db(db_url)
+    r = reports.review_report(db, cli_actor(db, by), report_id, accept=True)
+    click.echo(t(f"报告 {r.id} 已通过", f"report {r.id} accepted"))
+
+
+@report_group.command("return")
+@click.argument("report_id", type=int)
+@click.option("--comment", required=True, help="What is missing (the unit sees it).")
+@by_option
+@db_option
+@user_errors
+def report_return(report_id: int, comment: str, by: str | None, db_url: str | None) -> None:
+    """Return report REPORT_ID to its unit with a comment (supervisors)."""
+    db = open_db(db_url)
+    r = reports.review_report(db, cli_actor(db, by), report_id, accept=False, comment=comment)
+    click.echo(t(f"报告 {r.id} 已退回：{r.comment}", f"report {r.id} returned: {r.comment}"))
+
+
+@report_group.command("due")
+@region_option
+@click.option("--today", default=None, metavar="YYYY-MM-DD", help="The day to judge by (default: today).")
+@db_option
+@user_errors
+def report_due(region_ref: str, today: str | None, db_url: str | None) -> None:
+    """Reports owed in REGION's plans: overdue ones and returned ones, by unit."""
+    rows = reports.reports_due(open_db(db_url), region=region_ref, today=_day(today) or date.today())
+    if not rows:
+        nothing("没有逾期或被退回的报告", "no overdue or returned reports")
+    for d in rows:
+        why = t("逾期未报" if d.reason == "overdue" else "被退回待重报", d.reason)
+        click.echo(f"{d.unit}  {d.period}  {why}  [{d.item_id}] {d.item_text[:40]}")
+
+
+COMMANDS = (ledger_group, report_group)

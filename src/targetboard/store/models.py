@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -186,6 +187,7 @@ class Plan(Base):
     __tablename__ = "plan"
     __table_args__ = (UniqueConstraint("document_id", "region_id", "year"),
                       CheckConstraint(_in("status", PLAN_STATUSES), name="status"),
+                      CheckConstraint(_in("report_every", ("month", "quarter")), name="report_every"),
                       CheckConstraint("year BETWEEN 1949 AND 2100", name="year"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
@@ -195,6 +197,7 @@ class Plan(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
     status_changed_by: Mapped[str | None] = mapped_column(String(64))
     status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    report_every: Mapped[str] = mapped_column(String(8), default="month", server_default="month")
     document: Mapped[Document] = relationship()
     region: Mapped[Region] = relationship()
     items: Mapped[list[PlanItem]] = relationship(back_populates="plan", order_by="PlanItem.position")
@@ -410,3 +413,46 @@ class LedgerEvent(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     actor: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+REPORT_STATES = ("submitted", "accepted", "returned")
+
+
+class ProgressReport(Base):
+    """A unit's report on a plan item for a reporting period: text, percent complete, review state.
+
+    One row per (item, unit, period): a report returned and submitted again is the same row, its earlier
+    versions kept by the audit trail.
+    """
+
+    __tablename__ = "progress_report"
+    __table_args__ = (UniqueConstraint("plan_item_id", "unit_id", "period"),
+                      CheckConstraint(_in("state", REPORT_STATES), name="state"),
+                      CheckConstraint("percent BETWEEN 0 AND 100", name="percent"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    period: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    percent: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="submitted")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    submitted_by: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EvidenceFile(Base):
+    """A file attached to a progress report, kept with its SHA-256, size and type."""
+
+    __tablename__ = "evidence_file"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_report.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
