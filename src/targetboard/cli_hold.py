@@ -10,7 +10,7 @@ import click
 from targetboard.accountability.ledger import LIGHT_ZH, ledger_kinds
 from targetboard.cli_common import by_option, cli_actor, db_option, nothing, open_db, t, user_errors
 from targetboard.errors import Invalid
-from targetboard.services import ledgers, reports
+from targetboard.services import assessment, ledgers, reports
 
 KIND = click.Choice(sorted(ledger_kinds()))
 kind_option = click.option("--kind", type=KIND, required=True,
@@ -161,4 +161,37 @@ def report_due(region_ref: str, today: str | None, db_url: str | None) -> None:
         click.echo(f"{d.unit}  {d.period}  {why}  [{d.item_id}] {d.item_text[:40]}")
 
 
-COMMANDS = (ledger_group, report_group)
+@click.group("assess")
+def assess_group() -> None:
+    """Assessment runs (考核): score a region's units with a scheme file; publish the league table."""
+
+
+@assess_group.command("run")
+@click.argument("scheme_file")
+@region_option
+@click.option("--year", type=int, required=True, help="The plan year whose targets are scored.")
+@click.option("--period", required=True, help="Figures up to this period (2022M06, 2022年1-6月).")
+@click.option("--day", default=None, metavar="YYYY-MM-DD", help="The day ledger lights are judged on (default: today).")
+@click.option("--events", "events_file", default=None,
+              help="CSV of bonus/penalty/veto events: 单位, 考核项, 次数, 依据.")
+@click.option("--publish", is_flag=True, help="Freeze the run as a snapshot (later corrections do not move it).")
+@by_option
+@db_option
+@user_errors
+def assess_run(scheme_file: str, region_ref: str, year: int, period: str, day: str | None, events_file: str | None,
+               publish: bool, by: str | None, db_url: str | None) -> None:
+    """Score REGION's units with SCHEME_FILE and print the league table (every point traced)."""
+    from targetboard.accountability.scoring import league_rows
+    from targetboard.services.tracking import parse_period
+
+    db = open_db(db_url)
+    view = assessment.run_assessment(db, cli_actor(db, by), scheme_file, region=region_ref, year=year,
+                                     as_of=parse_period(period).code, day=_day(day) or date.today(),
+                                     events_file=events_file, publish=publish)
+    for place, name, total, movement in league_rows(view.result):
+        click.echo(f"{place:>2}  {name}  {total}  {movement}")
+    if view.snapshot_id is not None:
+        click.echo(t(f"已发布为快照 {view.snapshot_id}", f"published as snapshot {view.snapshot_id}"))
+
+
+COMMANDS = (ledger_group, report_group, assess_group)

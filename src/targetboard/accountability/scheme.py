@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from targetboard.accountability.ledger import ledger_kinds
 from targetboard.errors import Invalid, Where
 
 RULES = ("step", "linear", "rank", "ledger", "bonus", "penalty", "veto")
@@ -33,7 +34,8 @@ class SchemeItem:
     per_returned: float = 0.0  # ledger
     per_event: float = 0.0  # bonus, penalty
     max: float = 0.0  # bonus, penalty: at most this much in all
-    indicator: str | None = None  # what the services fetch for it (catalog id), when it is figure-based
+    indicator: str | None = None  # figure-based items: the catalog indicator whose targets are scored
+    ledger: str | None = None  # ledger items: the ledger kind whose overdue and returned entries count
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,11 @@ def parse_scheme(data: Mapping[str, Any], file: str = "scheme.toml") -> Scheme:
                 per_event=r.number(it, "per_event", path) if rule in ("bonus", "penalty") else 0.0,
                 max=r.number(it, "max", path) if rule in ("bonus", "penalty") else 0.0,
                 indicator=it.get("indicator"),
+                ledger=r.text(it, "ledger", path) if rule == "ledger" else None,
             )
+            if item.ledger is not None and item.ledger not in ledger_kinds():
+                raise r.fail(f"{path}.ledger", f"台账类型 {item.ledger!r} 无效，应为 {'/'.join(ledger_kinds())}",
+                             f"ledger kind {item.ledger!r}: expected one of {', '.join(ledger_kinds())}")
             items.append(item)
         weight = r.number(c, "weight", cpath, 0.0)
         weighted = sum(i.points for i in items if i.rule in WEIGHTED)
