@@ -183,7 +183,24 @@ def _period(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
     for word, code in _TIME_PERIODS:
         if word in sentence:
             return f"{year}{code}"
+    if _TWO_YEAR.search(sentence):
+        return f"{year - 1}-{year}"
+    if ctx.five_year(pos) and _SPAN_CUE.search(sentence):
+        return f"{year - 4}-{year}"
+    if ctx.sub_period and ctx.section(pos) == "review" and not lead and "全年" not in sentence:
+        return f"{year}{ctx.sub_period}"
     return str(year)
+
+
+_TWO_YEAR = re.compile(r"两年平均")
+
+
+def _target_period(ctx: DocumentContext, period: str | None, kind: str) -> str | None:
+    """A target in a mid-year report is for the whole year, not the report's sub-period."""
+    if kind == "target" and period and ctx.sub_period and period.endswith(ctx.sub_period):
+        return period[: -len(ctx.sub_period)]
+    return period
+_SPAN_CUE = re.compile(r"年均|累计|五年|平均每年|共计")
 
 
 _NEVER = 1 << 30
@@ -328,7 +345,8 @@ def _emit(
     out.append(
         Item(
             text="", kind=kind, start=c_abs, end=c_end, metric=metric, measure=measure, value=value, value_high=high,
-            unit=m.unit or None, comparator=comparator, period=cues.period(ctx, pos), modality=modality,
+            unit=m.unit or None, comparator=comparator, period=_target_period(ctx, cues.period(ctx, pos), kind),
+            modality=modality,
             rule="quantity",
         )
     )
