@@ -28,6 +28,7 @@ _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
 _CLAUSE_SEP = re.compile(r"[,:]")
 _PAREN_NUM = re.compile(r"\([^()]*\d[^()]*\)")
 _PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|“|”|\"|‘|’|《|》|【|】")
+_BI_GAP = re.compile(r"(?:比|较)(?![重例率])(?P<x>[^比较,]{1,12}?)(?<![提升减降缩增最])(?P<dir>高出|高|低|快|慢|多|少)$")
 _GAP = re.compile(r"(?:高于|超过|超出|快于|慢于|低于|领先|超)(?P<thing>[^\d]{2,})$")
 _QUOTED_TARGET = re.compile(r"^(?:的)?(?:(?P<ctl>控制|调控)|预期|年度|奋斗|计划)?目标")
 _GROWTH_AFTER = re.compile(r"^的(?:增长|增速)")
@@ -77,6 +78,9 @@ class _Reading:
     before: str | None  # comparator word right before the number
     modality: str | None
     gap: bool
+    two_year: bool = False
+    contribution: bool = False
+    based: bool = False  # a comparison base was stripped (比上年同期, 较一季度)
 
 
 @lru_cache(maxsize=16384)
@@ -96,6 +100,23 @@ def _read_pre(lex: Lexicon, pre: str) -> _Reading:
     before: str | None = None
     modality: str | None = None
     gap = False
+    two_year = "两年平均" in s
+    based = False
+    sign_override = 0
+    bm = _BI_GAP.search(s)
+    if bm:
+        if lex.earlier_period_re.match(bm.group("x")):
+            # 比上半年高1.5个百分点: the same indicator against an earlier period -> a signed change.
+            sign_override = -1 if bm.group("dir") in ("低", "慢", "少") else 1
+            measure_word = "增长"
+            based = True
+        else:
+            gap = True  # 比全市高1.7个百分点: a gap to another region or an average
+        s = s[: bm.start()]
+    if lex.contribution in s and s.endswith(("增长", "增长了")):
+        # 第一产业拉动GDP增长0.7个百分点: a contribution, a level named with its aggregate.
+        metric = _clean_metric(lex, lex.base_re.sub("", s))
+        return _Reading(metric, "level", 1, None, None, False, two_year, True, False)
     gm = _GAP.search(s)
     if gm and not re.search(r"(?:目标|计划|预期)", gm.group("thing")):
         s = s[: gm.start()]
@@ -125,6 +146,11 @@ def _read_pre(lex: Lexicon, pre: str) -> _Reading:
         if s.endswith("目标") and len(s) > 2:
             s = s[:-2]
             changed = True
+        b = lex.base_re.search(s)
+        if b:
+            s = s[: b.start()]
+            based = True
+            changed = True
         if not changed:
             break
     w = lex.before_words.prefix(s)
@@ -138,7 +164,9 @@ def _read_pre(lex: Lexicon, pre: str) -> _Reading:
         measure = "growth"
         if measure_word in lex.growth_down or measure_word == "降幅":
             sign = -1
-    return _Reading(metric, measure, sign, before, modality, gap)
+    if sign_override:
+        sign = sign_override
+    return _Reading(metric, measure, sign, before, modality, gap, two_year, False, based)
 
 
 def _split_coordinated(metric: str) -> list[str]:
@@ -183,8 +211,6 @@ def _period(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
     for word, code in _TIME_PERIODS:
         if word in sentence:
             return f"{year}{code}"
-    if _TWO_YEAR.search(sentence):
-        return f"{year - 1}-{year}"
     if ctx.five_year(pos) and _SPAN_CUE.search(sentence):
         return f"{year - 4}-{year}"
     if ctx.sub_period and ctx.section(pos) == "review" and not lead and "全年" not in sentence:
@@ -192,7 +218,12 @@ def _period(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
     return str(year)
 
 
-_TWO_YEAR = re.compile(r"两年平均")
+
+
+def _two_year(ctx: DocumentContext, pos: int) -> str | None:
+    """两年平均增长: the two years ending with the figure's year."""
+    y = ctx.period_year(pos)
+    return f"{y - 1}-{y}" if y is not None else None
 
 
 def _target_period(ctx: DocumentContext, period: str | None, kind: str) -> str | None:
@@ -322,8 +353,12 @@ def _emit(
         measure = "growth"
     if m.fixed_measure:
         measure = m.fixed_measure
-    if measure != "level" and m.unit not in ("%", "‰") and not m.fixed_measure:
-        measure = "change"
+    if measure != "level" and m.unit not in ("%", "‰") and not m.fixed_measure and not (
+        m.unit == "倍" and measure == "growth"
+    ):
+        measure = "change"  # 增长N倍 stays growth in 倍 (spec v1.1)
+    if measure == "level" and m.unit == "%" and metric.endswith("价格指数") and m.value < 50:
+        measure = "growth"  # 居民消费价格指数控制在3%: a percent on an index is its change
     if reading.gap:
         measure = "level"
         comparator = comparator or "="
@@ -345,7 +380,8 @@ def _emit(
     out.append(
         Item(
             text="", kind=kind, start=c_abs, end=c_end, metric=metric, measure=measure, value=value, value_high=high,
-            unit=m.unit or None, comparator=comparator, period=_target_period(ctx, cues.period(ctx, pos), kind),
+            unit=m.unit or None, comparator=comparator,
+            period=_two_year(ctx, pos) if reading.two_year else _target_period(ctx, cues.period(ctx, pos), kind),
             modality=modality,
             rule="quantity",
         )
@@ -356,6 +392,12 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
     """Drop mentions that are not quantities of their own; pair the rest with their left context."""
     kept: list[tuple[Mention, str]] = []
     prev_end = 0
+    for i in range(len(mentions) - 2, -1, -1):
+        # 分别拉动1.0、4.7、2.6个百分点: the unit follows only the last number of a list.
+        m, nxt = mentions[i], mentions[i + 1]
+        if m.unit is None and nxt.unit is not None and m.value_high is None and _LIST_GAP.fullmatch(clause[m.end : nxt.start]):
+            m.unit = nxt.unit
+            m.after = clause[m.end :]
     for i, m in enumerate(mentions):
         pre = clause[prev_end : m.start]
         if m.unit is None:
@@ -385,7 +427,8 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
     return kept
 
 
-_COORD_ONLY = re.compile(r"[、和及与]*")
+_COORD_ONLY = re.compile(r"[、和及与-]*")
+_LIST_GAP = re.compile(r"\s*[、和及与]\s*-?\s*")
 
 
 def _names_itself(lex: Lexicon, m: Mention) -> bool:
@@ -445,6 +488,8 @@ def _process_sentence(
             m.start -= a
             m.end = min(m.end, b) - a
             m.after = clause[m.end :]
+            if m.start >= 1 and clause[m.start - 1] == "-" and (m.start < 2 or not clause[m.start - 2].isdigit()):
+                m.sign = -1  # an explicit minus sign (-9.4%, 自然增长率-1.23‰) is kept
             if not _skip(clause, m):
                 mentions.append(m)
         kept = _keep(lex, mentions, clause)
@@ -475,11 +520,15 @@ def _process_sentence(
                     metric = _subject_after(lex, m.after)
                 if not metric and carried:
                     metric = carried
-                    if carried_reading is not None and _QUOTED_TARGET.match(m.after):
+                    if carried_reading is not None and (
+                        _QUOTED_TARGET.match(m.after) or pre_clean.endswith(("目标为", "目标是"))
+                    ):
                         # 上涨2.1%,低于3%的调控目标: the quoted target measures what the outcome did.
                         reading = replace(reading, measure=carried_reading.measure, sign=carried_reading.sign)
                 if not metric and _GROWTH_AFTER.match(m.after):
                     metric = "经济"  # 实现9.5%左右的增长: growth of the economy as a whole
+            if reading.contribution and carried and metric.startswith(lex.contribution):
+                metric = carried + metric  # 第一产业增加值…, 拉动GDP增长0.2个百分点
             i = j
             if not metric:
                 continue

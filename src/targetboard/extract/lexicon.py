@@ -82,6 +82,9 @@ class Lexicon:
     prefix_words: WordSet
     suffix_words: WordSet
     empty_metrics: frozenset[str]
+    base_re: re.Pattern[str]
+    earlier_period_re: re.Pattern[str]
+    contribution: str
 
     def list(self, section: str, key: str) -> list[str]:
         return list(self.data[section][key])
@@ -137,4 +140,7 @@ def lexicon() -> Lexicon:
         prefix_words=WordSet(met["strip_prefix"]),
         suffix_words=WordSet(met["strip_suffix"]),
         empty_metrics=frozenset(met["empty"]),
+        base_re=re.compile(met["comparison_base"]),
+        earlier_period_re=re.compile(met["earlier_period"]),
+        contribution=met["contribution"],
     )
