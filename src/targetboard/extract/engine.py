@@ -220,6 +220,17 @@ def _period(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
 
 
 
+_RATE_WORDS = frozenset({"增速", "增幅", "涨幅", "降幅"})
+
+
+def _earlier_period(ctx: DocumentContext, pos: int, period: str | None) -> str | None:
+    """The period of the earlier figure of a move (由第48位上升到…): the start of a five-year review."""
+    y = ctx.period_year(pos)
+    if y is not None and ctx.five_year(pos):
+        return str(y - 5)
+    return period
+
+
 def _two_year(ctx: DocumentContext, pos: int) -> str | None:
     """两年平均增长: the two years ending with the figure's year."""
     y = ctx.period_year(pos)
@@ -465,6 +476,7 @@ def _process_sentence(
             cuts.update((m.start(), m.start() + 1, m.end() - 1, m.end()))
     bounds = sorted(cuts)
     carried: str | None = None
+    last_group: list[str] = []  # the metrics of the last coordinated group (甲、乙分别…)
     carried_reading: _Reading | None = None
     history: list[str] = []  # distinct metrics named so far in this sentence, for 分别 without a subject
     cues: _Cues | None = None
@@ -527,6 +539,8 @@ def _process_sentence(
                         reading = replace(reading, measure=carried_reading.measure, sign=carried_reading.sign)
                 if not metric and _GROWTH_AFTER.match(m.after):
                     metric = "经济"  # 实现9.5%左右的增长: growth of the economy as a whole
+            if metric in _RATE_WORDS and carried and carried not in _RATE_WORDS:
+                metric = carried + metric  # 增长5.7%,增速同比提高2.3个百分点: the rate of the carried metric
             if reading.contribution and carried and metric.startswith(lex.contribution):
                 metric = carried + metric  # 第一产业增加值…, 拉动GDP增长0.2个百分点
             i = j
@@ -544,21 +558,30 @@ def _process_sentence(
                     cues = _Cues(lex, sentence)
                 _emit(ctx, cues, a, c_abs, c_end, g, met, reading, out)
             if not in_paren:
-                carried = pairs[-1][1] if len(pairs) == 1 else metric
+                last_group = [met for _, met in pairs] if len(pairs) > 1 else last_group
+                if not (carried and metric.startswith(carried) and metric[len(carried) :] in _RATE_WORDS):
+                    carried = pairs[-1][1] if len(pairs) == 1 else metric
                 carried_reading = reading
                 for _, met in pairs:
                     if not history or history[-1] != met:
                         history.append(met)
     for r in find_rankings(sentence) if may_rank else ():
-        metric = r.metric or carried
-        if not metric:
-            continue
-        out.append(
-            Item(
-                text="", kind="ranking", start=s_start + r.start, end=s_start + r.end, metric=metric, measure=r.measure,
-                rank=r.rank, peer_group=r.peer_group, period=_period(ctx, sentence, s_start + r.start), rule="ranking",
+        metrics: list[str | None] = [r.metric or carried]
+        if r.metric is None and r.distribute and len(last_group) > 1:
+            metrics = list(last_group)  # 甲、乙分别达到…, 均保持全省第三: one claim per metric
+        for metric in metrics:
+            if not metric:
+                continue
+            period = _period(ctx, sentence, s_start + r.start)
+            if r.move < 0:
+                period = _earlier_period(ctx, s_start + r.start, period)
+            out.append(
+                Item(
+                    text="", kind="ranking", start=s_start + r.start, end=s_start + r.end, metric=metric,
+                    measure=r.measure, rank=r.rank, peer_group=r.peer_group, comparator=r.comparator, period=period,
+                    rule=r.rule,
+                )
             )
-        )
 
 
 _LINE_BREAK = re.compile(r"[ \t]*\n\s*")
