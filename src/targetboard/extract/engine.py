@@ -33,7 +33,7 @@ _GAP = re.compile(r"(?:高于|超过|超出|快于|慢于|低于|领先|超)(?P<
 _QUOTED_TARGET = re.compile(r"^(?:的)?(?:(?P<ctl>控制|调控)|预期|年度|奋斗|计划)?目标")
 _GROWTH_AFTER = re.compile(r"^的(?:增长|增速)")
 
-_DISTRIBUTE = re.compile(r"分别|依次|(?:均|都|同步)(?=[增下提降上减达为实控保突超]|$)")
+_DISTRIBUTE = re.compile(r"分别|依次|(?:(?<![年平])均|都|同步)(?=[增下提降上减达为实控保突超]|$)")
 _COORD = re.compile(r"[、和及与]")
 _BY_YEAR = re.compile(r"(?:到|至|在)(20\d\d)年")
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "~": "~", "=": "=", "range": "range"}
@@ -53,6 +53,7 @@ def _clean_metric(lex: Lexicon, raw: str) -> str:
     """Strip time/region prefixes and verb/qualifier suffixes from a metric candidate."""
     s = _PAREN.sub("", _SPACES.sub("", raw))
     s = s.strip("#*-—·、和及与")
+    s = lex.year_prefix_re.sub("", s)
     for _ in range(8):
         w = lex.prefix_words.prefix(s)
         if w and len(w) < len(s):
@@ -145,6 +146,10 @@ def _read_pre(lex: Lexicon, pre: str) -> _Reading:
             changed = True
         if s.endswith("目标") and len(s) > 2:
             s = s[:-2]
+            changed = True
+        t = lex.time_suffix_re.search(s)
+        if t and t.start() > 0:
+            s = s[: t.start()]
             changed = True
         b = lex.base_re.search(s)
         if b:
@@ -539,6 +544,11 @@ def _process_sentence(
                         reading = replace(reading, measure=carried_reading.measure, sign=carried_reading.sign)
                 if not metric and _GROWTH_AFTER.match(m.after):
                     metric = "经济"  # 实现9.5%左右的增长: growth of the economy as a whole
+            if metric in lex.carry_words and carried:
+                metric = carried.removeprefix("新增")  # 新增规上工业企业189家,总数达1053家
+            if metric.startswith("占") and carried and not carried.startswith("占"):
+                # 增加值141.51亿元,占生产总值的94.0%: the share of the carried metric
+                metric = carried + metric.removesuffix("的") + ("" if metric.endswith("比重") else "比重")
             if metric in _RATE_WORDS and carried and carried not in _RATE_WORDS:
                 metric = carried + metric  # 增长5.7%,增速同比提高2.3个百分点: the rate of the carried metric
             if reading.contribution and carried and metric.startswith(lex.contribution):
@@ -561,7 +571,8 @@ def _process_sentence(
                 last_group = [met for _, met in pairs] if len(pairs) > 1 else last_group
                 if not (carried and metric.startswith(carried) and metric[len(carried) :] in _RATE_WORDS):
                     carried = pairs[-1][1] if len(pairs) == 1 else metric
-                carried_reading = reading
+                if not reading.gap:
+                    carried_reading = reading
                 for _, met in pairs:
                     if not history or history[-1] != met:
                         history.append(met)

@@ -85,6 +85,9 @@ class Lexicon:
     base_re: re.Pattern[str]
     earlier_period_re: re.Pattern[str]
     contribution: str
+    time_suffix_re: re.Pattern[str]
+    year_prefix_re: re.Pattern[str]
+    carry_words: frozenset[str]
 
     def list(self, section: str, key: str) -> list[str]:
         return list(self.data[section][key])
@@ -143,4 +146,7 @@ def lexicon() -> Lexicon:
         base_re=re.compile(met["comparison_base"]),
         earlier_period_re=re.compile(met["earlier_period"]),
         contribution=met["contribution"],
+        time_suffix_re=re.compile(met["time_suffix"]),
+        year_prefix_re=re.compile(met["year_prefix"]),
+        carry_words=frozenset(met["carry_words"]),
     )
