@@ -33,6 +33,8 @@ class DocumentContext:
     region: str | None = None
     #: A review of the current year so far (a mid-year report): the sub-period its figures default to.
     sub_period: str | None = None
+    #: The sub-year period the current paragraph named last (一季度…。其中…), set while reading.
+    carry_sub: str | None = None
     # Sorted section switch points: (position, "plan" | "review", year of its figures, five-year span).
     _switch_pos: list[int] = field(default_factory=list)
     _switch_mode: list[str] = field(default_factory=list)
@@ -137,7 +139,8 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
         return ctx
     opening = text[body : body + 200]
     if any(w in opening for w in cues["current_year_review"]) and "过去一年" not in opening and "去年" not in opening:
-        ctx.sub_period = next((code for w, code in _SUB_PERIODS if w in opening), "")
+        found = sorted((opening.find(w), code) for w, code in _SUB_PERIODS if w in opening)
+        ctx.sub_period = found[0][1] if found else ""
         if genre != BULLETIN:
             ctx.switch(0, "review", year)
     if genre == BULLETIN:

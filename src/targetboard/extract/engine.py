@@ -38,7 +38,7 @@ _COORD = re.compile(r"[、和及与]")
 _BY_YEAR = re.compile(r"(?:到|至|在)(20\d\d)年")
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "~": "~", "=": "=", "range": "range"}
 _SPACES = re.compile(r"\s+")
-_RANK_QUICK = re.compile(r"第|首位|榜首")
+_RANK_QUICK = re.compile(r"第|首位|榜首|前[一二三四五六七八九十\d]|[十\d]强")
 #: 比2020年, 相当于2017年的, 达到2020年的: the base of a comparison, not part of the metric.
 _BASE_YEAR = re.compile(r"(?:比|较|相当于|达到|是|为)?(?:19|20)\d\d年(?:末|底)?(?:的)?$")
 _NOT_QUANTITY_AFTER = re.compile(r":\d|[级强档届期版号]")
@@ -82,6 +82,7 @@ class _Reading:
     two_year: bool = False
     contribution: bool = False
     based: bool = False  # a comparison base was stripped (比上年同期, 较一季度)
+    from_value: bool = False  # the number follows 从/由: the earlier value of a from-to pair
 
 
 @lru_cache(maxsize=16384)
@@ -102,6 +103,7 @@ def _read_pre(lex: Lexicon, pre: str) -> _Reading:
     modality: str | None = None
     gap = False
     two_year = "两年平均" in s
+    from_value = s.endswith(("从", "由"))
     based = False
     sign_override = 0
     bm = _BI_GAP.search(s)
@@ -147,14 +149,14 @@ def _read_pre(lex: Lexicon, pre: str) -> _Reading:
         if s.endswith("目标") and len(s) > 2:
             s = s[:-2]
             changed = True
-        t = lex.time_suffix_re.search(s)
-        if t and t.start() > 0:
-            s = s[: t.start()]
-            changed = True
         b = lex.base_re.search(s)
         if b:
             s = s[: b.start()]
             based = True
+            changed = True
+        t = lex.time_suffix_re.search(s)
+        if t and t.start() > 0:
+            s = s[: t.start()]
             changed = True
         if not changed:
             break
@@ -171,14 +173,36 @@ def _read_pre(lex: Lexicon, pre: str) -> _Reading:
             sign = -1
     if sign_override:
         sign = sign_override
-    return _Reading(metric, measure, sign, before, modality, gap, two_year, False, based)
+    return _Reading(metric, measure, sign, before, modality, gap, two_year, False, based, from_value)
+
+
+_COORD_SPLIT = re.compile(r"、|和|与|及(?!以[上下])")
+_HEAD_AFTER = re.compile(r"^(?:及以上|及以下|以上|以下)")
 
 
 def _split_coordinated(metric: str) -> list[str]:
-    parts = [p for p in _COORD.split(metric) if p]
+    """A coordinated metric list, the shared head noun given to every member.
+
+    ``A、B和C等支出`` -> A支出, B支出, C支出; ``0-17岁、18-34岁、60岁及以上户籍人口`` -> …岁户籍人口 each;
+    ``城乡居民人均可支配收入`` -> 城镇…, 农村….
+    """
+    parts = [p for p in _COORD_SPLIT.split(metric) if p]
     if len(parts) == 1 and metric.startswith("城乡"):
         rest = metric[2:]
         return [f"城镇{rest}", f"农村{rest}"]
+    if len(parts) > 1:
+        last = parts[-1]
+        head = ""
+        if "等" in last[1:-1]:
+            last, head = last.split("等", 1)
+        else:
+            ends = {p[-1] for p in parts[:-1]}
+            k = last.rfind(next(iter(ends))) if len(ends) == 1 else -1
+            if 0 <= k < len(last) - 2:
+                head = _HEAD_AFTER.sub("", last[k + 1 :])
+                last = last[: len(last) - len(head)]
+        if head:
+            return [p + head for p in parts[:-1]] + [last.removesuffix("等") + head if not last.endswith(head) else last]
     return parts
 
 
@@ -191,10 +215,23 @@ _YEAR_LEAD = re.compile(r"^\s*(?:在|截至)?((?:19|20)\d\d)年(?!\d)")
 
 
 _TIME_PERIODS: tuple[tuple[str, str], ...] = (
-    ("上半年", "H1"), ("下半年", "H2"), ("前三季度", "M01-M09"), ("一季度", "Q1"), ("二季度", "Q2"), ("三季度", "Q3"),
-    ("四季度", "Q4"),
+    ("前三季度", "M01-M09"), ("上半年", "H1"), ("下半年", "H2"), ("第一季度", "Q1"), ("一季度", "Q1"),
+    ("第二季度", "Q2"), ("二季度", "Q2"), ("第三季度", "Q3"), ("三季度", "Q3"), ("第四季度", "Q4"), ("四季度", "Q4"),
 )
 _MONTHS = re.compile(r"1-(\d{1,2})月")
+
+
+_TIME_WORD = re.compile("|".join(w for w, _ in _TIME_PERIODS))
+_TIME_CODE = dict(_TIME_PERIODS)
+
+
+def sentence_sub_period(sentence: str) -> str | None:
+    """The first sub-year period a sentence names, ignoring comparison bases (比上半年, 较一季度)."""
+    for m in _TIME_WORD.finditer(sentence):
+        if m.start() and sentence[m.start() - 1] in "比较":
+            continue
+        return _TIME_CODE[m.group()]
+    return None
 
 
 def _period(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
@@ -213,9 +250,13 @@ def _period(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
     m2 = _MONTHS.search(sentence)
     if m2 and m2.group(1) != "12":
         return f"{year}M01-M{int(m2.group(1)):02d}"
-    for word, code in _TIME_PERIODS:
-        if word in sentence:
-            return f"{year}{code}"
+    sub = sentence_sub_period(sentence)
+    if sub:
+        if sub == "Q3" and ctx.sub_period == "M01-M09":
+            sub = "M01-M09"  # a cumulative 三季度 in a report on the first three quarters
+        return f"{year}{sub}"
+    if ctx.carry_sub and ctx.section(pos) == "review" and not lead and "全年" not in sentence:
+        return f"{year}{ctx.carry_sub}"  # 一季度…。其中,…: the paragraph's period carries over
     if ctx.five_year(pos) and _SPAN_CUE.search(sentence):
         return f"{year - 4}-{year}"
     if ctx.sub_period and ctx.section(pos) == "review" and not lead and "全年" not in sentence:
@@ -233,6 +274,15 @@ def _earlier_period(ctx: DocumentContext, pos: int, period: str | None) -> str |
     y = ctx.period_year(pos)
     if y is not None and ctx.five_year(pos):
         return str(y - 5)
+    return period
+
+
+def _item_period(ctx: DocumentContext, cues: _Cues, pos: int, reading: _Reading, kind: str) -> str | None:
+    if reading.two_year:
+        return _two_year(ctx, pos)
+    period = _target_period(ctx, cues.period(ctx, pos), kind)
+    if reading.from_value:
+        period = _earlier_period(ctx, pos, period)
     return period
 
 
@@ -397,7 +447,7 @@ def _emit(
         Item(
             text="", kind=kind, start=c_abs, end=c_end, metric=metric, measure=measure, value=value, value_high=high,
             unit=m.unit or None, comparator=comparator,
-            period=_two_year(ctx, pos) if reading.two_year else _target_period(ctx, cues.period(ctx, pos), kind),
+            period=_item_period(ctx, cues, pos, reading, kind),
             modality=modality,
             rule="quantity",
         )
@@ -686,7 +736,12 @@ def _draft_document(lex: Lexicon, text: str, year: int | None, context: str | No
     for m in _SENTENCE.finditer(flowing, ctx.body_start):
         if _inside(m.start(), consumed):
             continue
+        if m.start() == 0 or flowing[m.start() - 1] == "\n":
+            ctx.carry_sub = None  # a new paragraph: no period carries into it
         _process_sentence(lex, ctx, flowing, m.start(), m.end(), drafts)
+        sub = sentence_sub_period(m.group()) if ctx.section(m.start()) == "review" else None
+        if sub:
+            ctx.carry_sub = sub
     _add_tasks(ctx, flowing, drafts)
     return drafts
 

@@ -196,5 +196,6 @@ def find_rankings(sentence: str) -> list[RankingClaim]:
                 out.append(RankingClaim(cstart, pos + p.end(), metric, measure, rank2, p.group("peer") or peer, rule="ranking.list"))
             last_metrics = targets
             pos += p.end()
+        taken.append((m.start(), pos))
     out.sort(key=lambda c: (c.start, c.move))
     return out
