@@ -252,7 +252,7 @@ def _period(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
         return f"{year}M01-M{int(m2.group(1)):02d}"
     sub = sentence_sub_period(sentence)
     if sub:
-        if sub == "Q3" and ctx.sub_period == "M01-M09":
+        if sub == "Q3" and ctx.sub_period is not None and "当季" not in sentence:
             sub = "M01-M09"  # a cumulative 三季度 in a report on the first three quarters
         return f"{year}{sub}"
     if ctx.carry_sub and ctx.section(pos) == "review" and not lead and "全年" not in sentence:
