@@ -33,6 +33,8 @@ class DocumentContext:
     region: str | None = None
     #: A review of the current year so far (a mid-year report): the sub-period its figures default to.
     sub_period: str | None = None
+    #: The input was damaged (pinyin glosses, mojibake): every reading is a little less sure.
+    garbled: bool = False
     #: The sub-year period the current paragraph named last (一季度…。其中…), set while reading.
     carry_sub: str | None = None
     # Sorted section switch points: (position, "plan" | "review", year of its figures, five-year span).

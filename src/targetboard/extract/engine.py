@@ -15,6 +15,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from targetboard.catalog import load_catalog, match_indicator
+from targetboard.extract.confidence import (
+    quantity_confidence,
+    ranking_confidence,
+    table_confidence,
+    task_confidence,
+)
 from targetboard.extract.document import BULLETIN, REPORT, DocumentContext, analyse
 from targetboard.extract.lexicon import Lexicon, lexicon
 from targetboard.extract.quantities import Mention, find_mentions, may_hold_quantity
@@ -336,27 +342,28 @@ class _Cues:
             self.periods[key] = _period(ctx, self.sentence, pos)
         return self.periods[key]
 
-    def kind(self, ctx: DocumentContext, upto: int, pos: int) -> str:
-        """target or outcome, from the sentence's cues before `upto` and the document section."""
+    def kind(self, ctx: DocumentContext, upto: int, pos: int) -> tuple[str, str]:
+        """target or outcome, and what decided it ('cue', 'section' or 'genre'), from the sentence's cues
+        before `upto` and the document section."""
         section = ctx.section(pos)
         if ctx.genre == BULLETIN:
-            return "outcome"
+            return "outcome", "genre"
         if self.yuji + 2 <= upto:
             plan_estimate = section == "plan" and self.yuqi + 2 > upto and self.qunian + 2 > upto
-            return "target" if plan_estimate else "outcome"
+            return ("target" if plan_estimate else "outcome"), "cue"
         if self.target <= upto:
-            return "target"
+            return "target", "cue"
         f = self.fyp
         if f and f.end() <= upto and ctx.year is not None and _FYP[f.group(1)][0] >= ctx.year - 1:
             if section != "review":
-                return "target"
+                return "target", "cue"
         if self.outcome <= upto:
-            return "outcome"
+            return "outcome", "cue"
         if section == "plan":
-            return "target"
+            return "target", "section"
         if section == "review":
-            return "outcome"
-        return "outcome" if ctx.genre == REPORT else "target"
+            return "outcome", "section"
+        return ("outcome" if ctx.genre == REPORT else "target"), "genre"
 
 
 
@@ -401,7 +408,7 @@ def _skip(clause: str, m: Mention) -> bool:
 
 def _emit(
     ctx: DocumentContext, cues: _Cues, a: int, c_abs: int, c_end: int,
-    m: Mention, metric: str, reading: _Reading, out: list[Item],
+    m: Mention, metric: str, reading: _Reading, out: list[Item], how: str = "own",
 ) -> None:
     """Turn one mention plus its reading into a draft item."""
     measure = reading.measure
@@ -437,7 +444,7 @@ def _emit(
         if high is not None and high < value:
             value, high = high, value
     pos = c_abs + m.start
-    kind = kind_forced or cues.kind(ctx, a + m.start, pos)
+    kind, decided = (kind_forced, "cue") if kind_forced else cues.kind(ctx, a + m.start, pos)
     modality = None
     if kind == "target":
         modality = reading.modality or cues.modality_before(a + m.start)
@@ -449,7 +456,11 @@ def _emit(
             unit=m.unit or None, comparator=comparator,
             period=_item_period(ctx, cues, pos, reading, kind),
             modality=modality,
-            rule="quantity",
+            rule="quantity" if how == "own" else f"quantity.{how}",
+            confidence=quantity_confidence(
+                how, decided, metric, m.unit, chinese=m.chinese, gap=reading.gap, garbled=ctx.garbled,
+                section_known=ctx.section(pos) is not None,
+            ),
         )
     )
 
@@ -578,15 +589,18 @@ def _process_sentence(
             if not metric and distribute and len(group) > 1 and len(history) >= len(group):
                 # 接待游客…, 实现旅游总收入…, 分别增长12.3%和15.6%: one value per metric named before.
                 for g, met in zip(group, history[-len(group) :], strict=True):
-                    _emit(ctx, cues or _Cues(lex, sentence), a, c_abs, c_end, g, met, reading, out)
+                    _emit(ctx, cues or _Cues(lex, sentence), a, c_abs, c_end, g, met, reading, out, "history")
                 i = j
                 continue
+            how = "own"
             if not metric:
                 # 27个项目进入省重大项目投资计划: a count followed by its noun phrase names itself.
                 if _names_itself(lex, m):
                     metric = _subject_after(lex, m.after)
+                    how = "subject"
                 if not metric and carried:
                     metric = carried
+                    how = "carried"
                     if carried_reading is not None and (
                         _QUOTED_TARGET.match(m.after) or pre_clean.endswith(("目标为", "目标是"))
                     ):
@@ -594,29 +608,36 @@ def _process_sentence(
                         reading = replace(reading, measure=carried_reading.measure, sign=carried_reading.sign)
                 if not metric and _GROWTH_AFTER.match(m.after):
                     metric = "经济"  # 实现9.5%左右的增长: growth of the economy as a whole
+                    how = "economy"
             if metric in lex.carry_words and carried:
                 metric = carried.removeprefix("新增")  # 新增规上工业企业189家,总数达1053家
+                how = "carried"
             if metric.startswith("占") and carried and not carried.startswith("占"):
                 # 增加值141.51亿元,占生产总值的94.0%: the share of the carried metric
                 metric = carried + metric.removesuffix("的") + ("" if metric.endswith("比重") else "比重")
+                how = "share"
             if metric in _RATE_WORDS and carried and carried not in _RATE_WORDS:
                 metric = carried + metric  # 增长5.7%,增速同比提高2.3个百分点: the rate of the carried metric
+                how = "carried"
             if reading.contribution and carried and metric.startswith(lex.contribution):
                 metric = carried + metric  # 第一产业增加值…, 拉动GDP增长0.2个百分点
+                how = "contribution"
             i = j
             if not metric:
                 continue
             parts = _split_coordinated(metric) if (len(group) > 1 or distribute) else [metric]
             if len(group) > 1 and len(parts) == len(group):
                 pairs = list(zip(group, parts, strict=True))
+                how = "coordinated" if how == "own" else how
             elif len(group) == 1 and len(parts) > 1 and distribute:
                 pairs = [(group[0], p) for p in parts]
+                how = "coordinated" if how == "own" else how
             else:
                 pairs = [(g, metric) for g in group]
             for g, met in pairs:
                 if cues is None:
                     cues = _Cues(lex, sentence)
-                _emit(ctx, cues, a, c_abs, c_end, g, met, reading, out)
+                _emit(ctx, cues, a, c_abs, c_end, g, met, reading, out, how)
             if not in_paren:
                 last_group = [met for _, met in pairs] if len(pairs) > 1 else last_group
                 if not (carried and metric.startswith(carried) and metric[len(carried) :] in _RATE_WORDS):
@@ -640,7 +661,8 @@ def _process_sentence(
                 Item(
                     text="", kind="ranking", start=s_start + r.start, end=s_start + r.end, metric=metric,
                     measure=r.measure, rank=r.rank, peer_group=r.peer_group, comparator=r.comparator, period=period,
-                    rule=r.rule,
+                    rule=r.rule if r.metric else f"{r.rule}.carried",
+                    confidence=ranking_confidence(r.rule, carried=r.metric is None, metric=metric, garbled=ctx.garbled),
                 )
             )
 
@@ -696,7 +718,7 @@ def _add_tasks(ctx: DocumentContext, text: str, drafts: list[Item]) -> None:
         covered = spans[lo:hi]
         for a, b in uncovered_runs(text, m.start(), m.end(), covered):
             if b - a >= 4:
-                tasks.append(Item(kind="task", text="", start=a, end=b, rule="clause"))
+                tasks.append(Item(kind="task", text="", start=a, end=b, rule="task", confidence=task_confidence()))
     drafts.extend(tasks)
 
 
@@ -719,9 +741,12 @@ def _documents(text: str) -> list[tuple[int, int]]:
     return list(itertools.pairwise(bounds))
 
 
-def _draft_document(lex: Lexicon, text: str, year: int | None, context: str | None) -> list[Item]:
+def _draft_document(
+    lex: Lexicon, text: str, year: int | None, context: str | None, garbled: bool = False
+) -> list[Item]:
     """Drafts for one document (normalised text), in its own coordinates."""
     ctx = analyse(text, year=year, context=context)
+    ctx.garbled = garbled
     drafts: list[Item] = []
     cells, consumed = find_tables(text, ctx.body_start)
     for c in cells:
@@ -730,6 +755,7 @@ def _draft_document(lex: Lexicon, text: str, year: int | None, context: str | No
                 text="", kind="outcome" if ctx.genre == BULLETIN or ctx.section(c.start) != "plan" else "target",
                 start=c.start, end=c.end, metric=c.metric, measure=c.measure, value=c.value, unit=c.unit,
                 comparator="=", period=_period(ctx, "", c.start), rule="table", table=True,
+                confidence=table_confidence(c.metric, c.unit, garbled=ctx.garbled),
             )
         )
     flowing = _join_soft_breaks(text)
@@ -755,7 +781,7 @@ def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: 
     lex = lexicon()
     drafts: list[Item] = []
     for a, b in _documents(nt.text):
-        part = _draft_document(lex, nt.text[a:b], year, context)
+        part = _draft_document(lex, nt.text[a:b], year, context, garbled=nt.damaged(a, b))
         if a:
             for d in part:
                 d.start += a
