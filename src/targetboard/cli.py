@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from targetboard import __version__
-from targetboard.extract import extract
+from targetboard.extract import extract, filter_confidence
 from targetboard.extract.plan import PlanTree, build_plan
 from targetboard.model.items import Item
 from targetboard.render import item_record, render_plan_text, render_table, to_csv, to_jsonl
@@ -120,8 +120,11 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Spread many inputs over N processes.")
 @click.option("--verbose", "-v", is_flag=True, help="Report each input's detected format and encoding on stderr.")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None, metavar="X",
+              help="Keep only items whose confidence is at least X (0-1; 0.9 keeps the calibrated high band).")
 def extract_cmd(
-    paths: tuple[str, ...], fmt: str, plan: bool, year: int | None, context: str | None, jobs: int, verbose: bool
+    paths: tuple[str, ...], fmt: str, plan: bool, year: int | None, context: str | None, jobs: int, verbose: bool,
+    min_confidence: float | None,
 ) -> None:
     """Extract targets, outcomes, ranking claims and tasks from policy texts.
 
@@ -141,6 +144,8 @@ def extract_cmd(
             click.echo(f"targetboard: error: {res.error}", err=True)
             continue
         assert res.items is not None
+        res.items = filter_confidence(res.items, min_confidence)
+        res.tree = res.tree.filtered(min_confidence) if res.tree is not None else None
         if verbose:
             click.echo(f"targetboard: {res.name}: {res.format}, encoding {res.encoding or 'n/a'}, "
                        f"{sum(1 for i in res.items if i.kind != 'task')} items", err=True)

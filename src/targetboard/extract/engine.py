@@ -23,6 +23,7 @@ from targetboard.extract.confidence import (
 )
 from targetboard.extract.document import BULLETIN, REPORT, DocumentContext, analyse
 from targetboard.extract.lexicon import Lexicon, lexicon
+from targetboard.extract.region import REGION_SUFFIX, most_specific, name_path, region_at_start, region_code
 from targetboard.extract.quantities import Mention, find_mentions, may_hold_quantity
 from targetboard.extract.ranking import find_rankings
 from targetboard.extract.tables import find_tables
@@ -180,6 +181,23 @@ def _read_pre(lex: Lexicon, pre: str) -> _Reading:
     if sign_override:
         sign = sign_override
     return _Reading(metric, measure, sign, before, modality, gap, two_year, False, based, from_value)
+
+
+_REGION_LIST = re.compile(
+    r"^(?P<list>.+?)(?:[一二三四五六七八九十两\d]+个(?:区|县|市|镇|乡|街道|县区|县市区))?(?:分别|均)(?P<rest>.+)$"
+)
+
+
+def _region_list(lex: Lexicon, metric: str) -> tuple[list[str], str] | None:
+    """``甲区、乙区和丙区三个区分别实现地区生产总值`` -> ([甲区, 乙区, 丙区], 地区生产总值)."""
+    m = _REGION_LIST.match(metric)
+    if not m:
+        return None
+    names = [p for p in _COORD_SPLIT.split(m.group("list")) if p]
+    if len(names) < 2 or not all(REGION_SUFFIX.match(n) for n in names):
+        return None
+    rest = _clean_metric(lex, m.group("rest"))
+    return (names, rest) if rest else None
 
 
 _COORD_SPLIT = re.compile(r"、|和|与|及(?!以[上下])")
@@ -625,7 +643,21 @@ def _process_sentence(
             i = j
             if not metric:
                 continue
-            parts = _split_coordinated(metric) if (len(group) > 1 or distribute) else [metric]
+            regions: list[str] = []
+            if distribute and (rl := _region_list(lex, metric)) is not None:
+                regions, metric = rl  # 甲区、乙区和丙区分别实现地区生产总值…: one item per region
+            parts = _split_coordinated(metric) if (len(group) > 1 or distribute) and not regions else [metric]
+            if regions and len(regions) == len(group):
+                for g, reg in zip(group, regions, strict=True):
+                    if cues is None:
+                        cues = _Cues(lex, sentence)
+                    _emit(ctx, cues, a, c_abs, c_end, g, metric, reading, out, "regions")
+                    out[-1].region = reg
+                carried = metric
+                carried_reading = reading
+                continue
+            if regions:
+                continue  # as many regions as figures, or no item: a doubtful pairing is worse than none
             if len(group) > 1 and len(parts) == len(group):
                 pairs = list(zip(group, parts, strict=True))
                 how = "coordinated" if how == "own" else how
@@ -742,7 +774,8 @@ def _documents(text: str) -> list[tuple[int, int]]:
 
 
 def _draft_document(
-    lex: Lexicon, text: str, year: int | None, context: str | None, garbled: bool = False
+    lex: Lexicon, text: str, year: int | None, context: str | None, garbled: bool = False,
+    region: str | None = None,
 ) -> list[Item]:
     """Drafts for one document (normalised text), in its own coordinates."""
     ctx = analyse(text, year=year, context=context)
@@ -769,10 +802,37 @@ def _draft_document(
         if sub:
             ctx.carry_sub = sub
     _add_tasks(ctx, flowing, drafts)
+    _assign_regions(ctx, text, drafts, region)
     return drafts
 
 
-def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: str | None = None) -> list[Item]:
+def _assign_regions(ctx: DocumentContext, text: str, drafts: list[Item], region: str | None) -> None:
+    """Region per item: named at the clause's start, else the document's (header, else the caller's)."""
+    path = ctx.region or region
+    doc_region = most_specific(path)
+    extra = tuple(name_path(path))
+    codes: dict[str | None, str | None] = {}
+    for d in drafts:
+        if d.region is None and d.kind != "task":
+            d.region = region_at_start(text[d.start : d.end], extra) or doc_region
+        elif d.region is None:
+            d.region = doc_region
+        if d.region not in codes:
+            codes[d.region] = region_code(d.region, path)
+        d.region_code = codes[d.region]
+
+
+def filter_confidence(items: list[Item], min_confidence: float | None) -> list[Item]:
+    """Items whose confidence is at least `min_confidence` (None keeps all; an item without one is kept)."""
+    if min_confidence is None:
+        return items
+    return [i for i in items if i.confidence is None or i.confidence >= min_confidence]
+
+
+def extract_normalized(
+    nt: NormalizedText, *, year: int | None = None, context: str | None = None, region: str | None = None,
+    min_confidence: float | None = None,
+) -> list[Item]:
     """Extract items from already-normalised text (the plan builder reuses the normalisation).
 
     A text holding several corpus documents one after another (each opened by its ``SOURCE:`` header
@@ -781,13 +841,14 @@ def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: 
     lex = lexicon()
     drafts: list[Item] = []
     for a, b in _documents(nt.text):
-        part = _draft_document(lex, nt.text[a:b], year, context, garbled=nt.damaged(a, b))
+        part = _draft_document(lex, nt.text[a:b], year, context, garbled=nt.damaged(a, b), region=region)
         if a:
             for d in part:
                 d.start += a
                 d.end += a
         drafts.extend(part)
     drafts.sort(key=lambda d: (d.start, d.end))
+    drafts = filter_confidence(drafts, min_confidence)
     for d in drafts:  # map normalised spans back to the original text, then fill what needs the whole item
         s, e = nt.to_original(d.start, d.end)
         # Trim the clause's trailing punctuation and surrounding spaces from the reported span.
@@ -805,10 +866,15 @@ def extract_normalized(nt: NormalizedText, *, year: int | None = None, context: 
     return drafts
 
 
-def extract(text: str, *, year: int | None = None, context: str | None = None) -> list[Item]:
+def extract(
+    text: str, *, year: int | None = None, context: str | None = None, region: str | None = None,
+    min_confidence: float | None = None,
+) -> list[Item]:
     """Extract targets, outcomes and ranking claims from policy text (spans refer to `text`).
 
     `year` is the document year when the text itself does not say (a header line ``YEAR: 2022``
-    is read if present). `context` forces the section: 'plan', 'review' or 'bulletin'.
+    is read if present). `context` forces the section: 'plan', 'review' or 'bulletin'. `region`
+    is the document's region when no ``REGION:`` header names it (e.g. from the file's path, see
+    `targetboard.extract.region.region_from_path`). `min_confidence` drops items below it.
     """
-    return extract_normalized(normalize(text), year=year, context=context)
+    return extract_normalized(normalize(text), year=year, context=context, region=region, min_confidence=min_confidence)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from targetboard.extract.engine import extract_normalized
+from targetboard.extract.engine import extract_normalized, filter_confidence
 from targetboard.extract.tasks import uncovered_runs
 from targetboard.model.items import Item
 from targetboard.text.normalize import NormalizedText, normalize
@@ -68,6 +68,15 @@ class PlanTree:
 
     def items(self) -> list[Item]:
         return [it for p in self.pillars for o in p.objectives for it in o.items]
+
+    def filtered(self, min_confidence: float | None) -> PlanTree:
+        """The same tree without the items below `min_confidence` (None keeps everything)."""
+        if min_confidence is None:
+            return self
+        for p in self.pillars:
+            for o in p.objectives:
+                o.items = filter_confidence(o.items, min_confidence)
+        return self
 
 
 @dataclass
