@@ -224,6 +224,15 @@ def build_plan(nt: NormalizedText, items: list[Item]) -> PlanTree:
                 pillars[-1].objectives.append(Objective(t, a, b))
                 heading_ids.add(idx)
         if idx in heading_ids:
+            ha, hb = nt.to_original(s.start, s.end)
+            quantified = [it for it in items if ha <= it.start < hb and it.kind != "task"]
+            if not quantified:
+                continue
+            # A heading that states a figure itself (（1）粮食播种面积稳定在80万亩以上。): keep its items.
+            if not pillars[-1].objectives:
+                pillars[-1].objectives.append(Objective(None, ha, ha))
+            pillars[-1].objectives[-1].items.extend(quantified)
+            pillars[-1].objectives[-1].items.sort(key=lambda it: (it.start, it.end))
             continue
         if not pillars[-1].objectives:
             pillars[-1].objectives.append(Objective(None, *nt.to_original(s.start, s.start)))
