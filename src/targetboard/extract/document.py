@@ -169,7 +169,7 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
             if short and review and not (plan and plan.start() < review.start()):
                 five = bool(five_re.search(sent)) and _ANY_YEAR.search(sent) is None
                 ctx.switch(start, "review", _review_year(sent, year) if not five else _five_end(ctx, start), five)
-            elif plan and short:
+            elif plan and short and not (tense_re.search(sent[: plan.start()]) and _HEADING.match(sent) is None):
                 ctx.switch(start, "plan", _plan_year(sent, year))
             elif not short and (strong := strong_re.search(sent)) and not tense_re.search(sent[: strong.start()]):
                 if not (review and review.start() < strong.start()):
