@@ -168,7 +168,8 @@ def format_calibration(verdicts: list[tuple[float, bool]]) -> str:
         rows.append(f"{label:<11}  {len(band):>5}  {len(band) / total:>6.1%}  {sum(band):>7}  {prec}")
     high = [ok for c, ok in verdicts if c >= 0.9]
     if high:
-        rows.append(f"{'>= 0.90':<11}  {len(high):>5}  {len(high) / total:>6.1%}  {sum(high):>7}  {sum(high) / len(high):>9.3f}")
+        share, prec = len(high) / total, sum(high) / len(high)
+        rows.append(f"{'>= 0.90':<11}  {len(high):>5}  {share:>6.1%}  {sum(high):>7}  {prec:>9.3f}")
     return "\n".join(rows)
 
 

@@ -163,7 +163,8 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
     for i in range(len(mentions) - 2, -1, -1):
         # 分别拉动1.0、4.7、2.6个百分点: the unit follows only the last number of a list.
         m, nxt = mentions[i], mentions[i + 1]
-        if m.unit is None and nxt.unit is not None and m.value_high is None and _LIST_GAP.fullmatch(clause[m.end : nxt.start]):
+        gap = clause[m.end : nxt.start]
+        if m.unit is None and nxt.unit is not None and m.value_high is None and _LIST_GAP.fullmatch(gap):
             m.unit = nxt.unit
             m.after = clause[m.end :]
     for i, m in enumerate(mentions):
@@ -225,12 +226,12 @@ def process_sentence(
         return  # most sentences of a plan hold no number: leave them at one regex search
     # Clause boundaries: commas and colons, plus parentheses that hold numbers of their own.
     cuts = {0, len(sentence)}
-    for m in _CLAUSE_SEP.finditer(sentence):
-        cuts.add(m.start())
-        cuts.add(m.end())
+    for sep in _CLAUSE_SEP.finditer(sentence):
+        cuts.add(sep.start())
+        cuts.add(sep.end())
     if "(" in sentence:
-        for m in _PAREN_NUM.finditer(sentence):
-            cuts.update((m.start(), m.start() + 1, m.end() - 1, m.end()))
+        for par in _PAREN_NUM.finditer(sentence):
+            cuts.update((par.start(), par.start() + 1, par.end() - 1, par.end()))
     bounds = sorted(cuts)
     carried: str | None = None
     last_group: list[str] = []  # the metrics of the last coordinated group (甲、乙分别…)
@@ -353,12 +354,13 @@ def process_sentence(
                     if not history or history[-1] != met:
                         history.append(met)
     for r in find_rankings(sentence) if may_rank else ():
-        metrics: list[str | None] = [r.metric or carried]
+        ranked: list[str | None] = [r.metric or carried]
         if r.metric is None and r.distribute and len(last_group) > 1:
-            metrics = list(last_group)  # 甲、乙分别达到…, 均保持全省第三: one claim per metric
-        for metric in metrics:
-            if not metric:
+            ranked = list(last_group)  # 甲、乙分别达到…, 均保持全省第三: one claim per metric
+        for ranked_metric in ranked:
+            if not ranked_metric:
                 continue
+            metric = ranked_metric
             period = period_of(ctx, sentence, s_start + r.start)
             if r.move < 0:
                 period = earlier_period(ctx, s_start + r.start, period)

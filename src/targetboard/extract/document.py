@@ -88,7 +88,8 @@ def _parse_header(text: str) -> tuple[dict[str, str], int]:
     return fields, m.end()
 
 
-_LEAD_YEAR = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))?\s*((?:19|20)\d\d)年(?:是|,|以来|上半年)")
+_CN = "[一二三四五六七八九十]+"
+_LEAD_YEAR = re.compile(rf"^\s*(?:{_CN}、|\({_CN}\))?\s*((?:19|20)\d\d)年(?:是|,|以来|上半年)")
 _ANY_YEAR = re.compile(r"((?:19|20)\d\d)年")
 _SUB_PERIODS: tuple[tuple[str, str], ...] = (("上半年", "H1"), ("前三季度", "M01-M09"), ("一季度", "Q1"))
 

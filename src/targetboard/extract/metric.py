@@ -14,7 +14,9 @@ from targetboard.extract.lexicon import Lexicon, alternation, lexicon
 from targetboard.extract.region import REGION_SUFFIX
 
 PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|“|”|\"|‘|’|《|》|【|】")
-_BI_GAP = re.compile(r"(?:比|较)(?![重例率])(?P<x>[^比较,]{1,12}?)(?<![提升减降缩增最])(?P<dir>高出|高|低|快|慢|多|少)$")
+_BI_GAP = re.compile(
+    r"(?:比|较)(?![重例率])(?P<x>[^比较,]{1,12}?)(?<![提升减降缩增最])(?P<dir>高出|高|低|快|慢|多|少)$"
+)
 _GAP = re.compile(rf"(?:{alternation(lexicon().data['gaps']['gap_words'])})(?P<thing>[^\d]{{2,}})$")
 COORD = re.compile(r"[、和及与]")
 SPACES = re.compile(r"\s+")
@@ -194,7 +196,8 @@ def split_coordinated(metric: str) -> list[str]:
                 head = _HEAD_AFTER.sub("", last[k + 1 :])
                 last = last[: len(last) - len(head)]
         if head:
-            return [p + head for p in parts[:-1]] + [last.removesuffix("等") + head if not last.endswith(head) else last]
+            tail = last if last.endswith(head) else last.removesuffix("等") + head
+            return [p + head for p in parts[:-1]] + [tail]
     return parts
 
 

@@ -245,7 +245,9 @@ def build_plan(nt: NormalizedText, items: list[Item]) -> PlanTree:
             covered = [(it.start, it.end) for it in inside]
             for ta, tb in uncovered_runs(nt.original, a, b, covered):
                 if ta < tb:
-                    obj.items.append(Item(kind="task", start=ta, end=tb, text=nt.original[ta:tb], rule="task", confidence=0.7))
+                    obj.items.append(
+                        Item(kind="task", start=ta, end=tb, text=nt.original[ta:tb], rule="task", confidence=0.7)
+                    )
         obj.items.sort(key=lambda it: (it.start, it.end))
     # Drop the empty leading pillar/objective placeholders.
     for p in pillars:

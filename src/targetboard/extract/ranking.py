@@ -74,7 +74,9 @@ def _patterns() -> _Patterns:
         rf"(?:{top_verbs})(?P<inner>[\u4e00-\u9fff]{{0,8}}?)(?P<peer>{peers})"
         rf"(?:前(?P<n1>{_N})(?:位|名)?|(?P<n2>{_N})强)(?![县区市镇企名单榜])"
     )
-    pair = re.compile(rf"^、(?P<peer>{peers})?(?P<m>[\u4e00-\u9fff]{{2,10}}?)?第(?P<n>{_N})(?:位|名)?(?![\u4e00-\u9fff\d])")
+    pair = re.compile(
+        rf"^、(?P<peer>{peers})?(?P<m>[\u4e00-\u9fff]{{2,10}}?)?第(?P<n>{_N})(?:位|名)?(?![\u4e00-\u9fff\d])"
+    )
     with_rank = re.compile(
         rf"以(?P<ranks>(?:(?:{peers}|我省|我市|全国|全省)第{_N}名、?)+)的(?:成绩|位次)(?:入选|荣获|获评|位列|进入)(?P<m>[^,。;、]{{2,20}})"
     )
@@ -133,7 +135,8 @@ def find_rankings(sentence: str) -> list[RankingClaim]:
         for r in re.finditer(rf"(?P<peer>[\u4e00-\u9fff]{{2}})第(?P<n>{_N})名", m.group("ranks")):
             rank = _int(r.group("n"))
             if rank is not None:
-                out.append(RankingClaim(m.start(), m.end(), metric, "level", rank, r.group("peer"), rule="ranking.with_rank"))
+                peer = r.group("peer")
+                out.append(RankingClaim(m.start(), m.end(), metric, "level", rank, peer, rule="ranking.with_rank"))
         taken.append((m.start(), m.end()))
     for m in pats.move.finditer(sentence):
         cstart, subject, _ = _subject(sentence, m.start())
@@ -178,7 +181,8 @@ def find_rankings(sentence: str) -> list[RankingClaim]:
         elif inner and inner not in pats.not_metric:
             metrics = [inner]  # 位居全国百强县投资潜力第3: the ranked metric follows the peer group
         for metric in metrics:
-            out.append(RankingClaim(cstart, m.end(), metric, measure, rank, peer, distribute=distribute and metric is None))
+            elided = distribute and metric is None
+            out.append(RankingClaim(cstart, m.end(), metric, measure, rank, peer, distribute=elided))
         # Lists after the claim: 、新型城镇化质量第4 (another metric) or 、全省第二 (another peer).
         pos = m.end()
         last_metrics = metrics
@@ -193,7 +197,8 @@ def find_rankings(sentence: str) -> list[RankingClaim]:
                 break  # 第二、第三: ranks of coordinated metrics, not read here
             targets = [pm] if pm else last_metrics
             for metric in targets:
-                out.append(RankingClaim(cstart, pos + p.end(), metric, measure, rank2, p.group("peer") or peer, rule="ranking.list"))
+                peer2 = p.group("peer") or peer
+                out.append(RankingClaim(cstart, pos + p.end(), metric, measure, rank2, peer2, rule="ranking.list"))
             last_metrics = targets
             pos += p.end()
         taken.append((m.start(), pos))

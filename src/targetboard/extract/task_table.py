@@ -31,7 +31,8 @@ from targetboard.extract.plan import Assignment, Objective, Pillar, PlanTree
 from targetboard.model.items import Item
 
 COLUMNS: tuple[str, ...] = ("number", "category", "task", "requirement", "lead", "co", "deadline")
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+_CN_MONTHS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+_CN_DIGITS = {w: i + 1 for i, w in enumerate(_CN_MONTHS)}
 
 
 class TaskTableError(ValueError):
@@ -110,7 +111,8 @@ def split_units(cell: str | None) -> tuple[list[str], list[str]]:
 
 
 _ISO = re.compile(r"^(?P<y>(?:19|20)\d\d)[-./年](?P<m>\d{1,2})[-./月](?P<d>\d{1,2})日?")
-_YM = re.compile(r"(?P<y>(?:19|20)\d\d)年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份)?(?P<end>底|末|前|中旬|上旬|下旬)?")
+_MONTH = r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份)?"
+_YM = re.compile(rf"(?P<y>(?:19|20)\d\d)年{_MONTH}(?P<end>底|末|前|中旬|上旬|下旬)?")
 _M_ONLY = re.compile(r"^(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份)?(?P<end>底|末|前)?")
 _Y_END = re.compile(r"(?P<y>(?:19|20)\d\d)年(?:年)?(?:底|末|12月底)")
 _Y_RANGE = re.compile(r"(?P<a>(?:19|20)\d\d)[-—~至到](?P<b>(?:19|20)\d\d)年?")
@@ -149,15 +151,15 @@ def parse_deadline(cell: str | None, year: int | None = None) -> str | None:
     if m := _Y_END.match(s):
         return f"{m['y']}-12-31"
     if m := _YM.match(s):
-        mo = _month(m["m"])
-        if mo is None:
+        month = _month(m["m"])
+        if month is None:
             return None
         y = int(m["y"])
         if m["end"] in ("上旬",):
-            return f"{y:04d}-{mo:02d}-10"
+            return f"{y:04d}-{month:02d}-10"
         if m["end"] in ("中旬",):
-            return f"{y:04d}-{mo:02d}-20"
-        return _month_end(y, mo)
+            return f"{y:04d}-{month:02d}-20"
+        return _month_end(y, month)
     if m := _Y_HALF.match(s):
         return f"{m['y']}{'H1' if m['h'] == '上半年' else 'H2'}"
     if m := _Y_Q.match(s):
@@ -167,8 +169,8 @@ def parse_deadline(cell: str | None, year: int | None = None) -> str | None:
         return f"{m['y']}Q{q}"
     if year is not None:
         if m := _M_ONLY.match(s):
-            mo = _month(m["m"])
-            return _month_end(year, mo) if mo else None
+            only = _month(m["m"])
+            return _month_end(year, only) if only else None
         if s.startswith(("年底", "年末", "今年底", "本年底")):
             return f"{year}-12-31"
         if s.startswith("上半年"):
@@ -178,7 +180,8 @@ def parse_deadline(cell: str | None, year: int | None = None) -> str | None:
     return None
 
 
-_GROUP_TITLE = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+部分)")
+_CN = "[一二三四五六七八九十]+"
+_GROUP_TITLE = re.compile(rf"^(?:{_CN}[、.]|\({_CN}\)|第{_CN}部分)")
 
 
 def _is_group_row(row: list[str], roles: dict[str, int]) -> bool:
