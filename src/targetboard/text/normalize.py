@@ -148,7 +148,7 @@ def _t2s(text: str) -> str:
 
 def _t2s_raw(text: str) -> str:
     conv = _converter()
-    out = conv.convert(text)
+    out: str = conv.convert(text)
     if len(out) == len(text):
         return out
     lines = text.split("\n")
