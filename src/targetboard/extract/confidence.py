@@ -6,9 +6,10 @@ prints precision and share per confidence band on a gold corpus.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 
@@ -40,14 +41,16 @@ def _metric_penalty(t: ConfidenceTable, metric: str | None) -> float:
     p = 0.0
     if len(metric) > t.long_metric_chars:
         p += t.penalty["long_metric"]
-    if any(c.isdigit() for c in metric) and not metric.startswith(("PM", "5G", "4G")):
+    if _DIGIT.search(metric) and not metric.startswith(("PM", "5G", "4G")):
         p += t.penalty["metric_with_digit"]
     return p
 
 
+_DIGIT = re.compile(r"\d")
 _BARE = frozenset({"万", "亿", "万亿", "兆", "千万", "百万"})
 
 
+@lru_cache(maxsize=8192)
 def quantity_confidence(
     how: str, decided: str, metric: str | None, unit: str | None, *, chinese: bool, gap: bool, garbled: bool,
     section_known: bool,
@@ -76,6 +79,7 @@ def quantity_confidence(
     return _clip(c)
 
 
+@lru_cache(maxsize=4096)
 def ranking_confidence(rule: str, *, carried: bool, metric: str | None, garbled: bool) -> float:
     t = confidence_table()
     c = t.base.get(rule, t.base["ranking"])
@@ -87,6 +91,7 @@ def ranking_confidence(rule: str, *, carried: bool, metric: str | None, garbled:
     return _clip(c)
 
 
+@lru_cache(maxsize=4096)
 def table_confidence(metric: str | None, unit: str | None, *, garbled: bool) -> float:
     t = confidence_table()
     c = t.base["table"]

@@ -85,9 +85,18 @@ def _name_lengths() -> tuple[int, ...]:
     return tuple(sorted({len(n) for n in _by_name()}, reverse=True))
 
 
+@cache
+def _first_chars() -> frozenset[str]:
+    return frozenset(n[0] for n in _by_name())
+
+
 def region_at_start(clause: str, extra: tuple[str, ...] = ()) -> str | None:
     """A known region name (catalog, or a unit of the document's region path) opening a clause."""
     s = clause.lstrip(" ,。;")
+    if not s:
+        return None
+    if s[0] not in _first_chars() and s[0] not in "其全今" and not any(s.startswith(e) for e in extra):
+        return None
     for lead in ("其中", "全年", "今年"):
         s = s.removeprefix(lead)
     for name in extra:
