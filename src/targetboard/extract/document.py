@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 
 from targetboard.extract.lexicon import alternation, lexicon
 
@@ -153,9 +154,7 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
         pass
     elif genre == REPORT:
         ctx.switch(0, "review")
-    strong_re = re.compile(alternation(cues["plan_section_strong"]))
-    tense_re = re.compile(alternation(cues["review_tense"]))
-    five_re = re.compile(alternation(cues["five_year_review"]))
+    strong_re, tense_re, five_re = _structure_patterns()
     pos = body
     for line in text[body:].split("\n"):
         for m in re.finditer(r"[^。!?;]+[。!?;]?", line):
@@ -185,6 +184,16 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
                 ctx.switch(start, "review", _five_end(ctx, start), True)
         pos += len(line) + 1
     return ctx
+
+
+@cache
+def _structure_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    cues = lexicon().data["cues"]
+    return (
+        re.compile(alternation(cues["plan_section_strong"])),
+        re.compile(alternation(cues["review_tense"])),
+        re.compile(alternation(cues["five_year_review"])),
+    )
 
 
 def _five_end(ctx: DocumentContext, pos: int) -> int | None:

@@ -132,9 +132,11 @@ def _draft_document(
         if m.start() == 0 or flowing[m.start() - 1] == "\n":
             ctx.carry_sub = None  # a new paragraph: no period carries into it
         process_sentence(lex, ctx, flowing, m.start(), m.end(), drafts)
-        sub = sentence_sub_period(m.group()) if ctx.section(m.start()) == "review" else None
-        if sub:
-            ctx.carry_sub = sub
+        sentence = m.group()
+        if ("季" in sentence or "半年" in sentence) and ctx.section(m.start()) == "review":
+            sub = sentence_sub_period(sentence)
+            if sub:
+                ctx.carry_sub = sub
     _add_tasks(ctx, flowing, drafts)
     _assign_regions(ctx, text, drafts, region)
     return drafts

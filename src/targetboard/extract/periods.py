@@ -43,7 +43,7 @@ def period_of(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
     m2 = _MONTHS.search(sentence)
     if m2 and m2.group(1) != "12":
         return f"{year}M01-M{int(m2.group(1)):02d}"
-    sub = sentence_sub_period(sentence)
+    sub = sentence_sub_period(sentence) if ("季" in sentence or "半年" in sentence) else None
     if sub:
         if sub == "Q3" and ctx.sub_period is not None and "当季" not in sentence:
             sub = "M01-M09"  # a cumulative 三季度 in a report on the first three quarters
