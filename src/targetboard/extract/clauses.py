@@ -189,9 +189,11 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
             and not COORD.match(m.after)
         ):
             continue
-        # 30亿元以上项目: a threshold inside a metric's own definition.
+        # 30亿元以上项目: a threshold inside a metric's own definition, unless a verb counts the things
+        # (招引20个以上过亿项目: at least 20 projects).
         if m.comparator in (">=", "<=") and _CJK_START.match(m.after) and not _ITEM_AFTER.match(m.after):
-            continue
+            if not (m.unit in lex.count_units and lex.count_verb_re.search(SPACES.sub("", pre))):
+                continue
         kept.append((m, pre))
     return kept
 
@@ -209,6 +211,16 @@ def _names_itself(lex: Lexicon, m: Mention) -> bool:
         and not COORD.match(m.after)
         and not _QUOTED_TARGET.match(m.after)
     )
+
+
+def _action_suffix(lex: Lexicon, metric: str) -> str | None:
+    """The action verb a metric candidate ends with (新建, 招引 ...), when it does."""
+    if metric in lex.action_verbs:
+        return metric
+    for n in (2, 3, 4):
+        if len(metric) > n and metric[-n:] in lex.action_verbs:
+            return metric[-n:]
+    return None
 
 
 def _subject_after(lex: Lexicon, after: str) -> str:
@@ -276,8 +288,9 @@ def process_sentence(
             distribute = bool(_DISTRIBUTE.search(pre_clean))
             if pre_clean.endswith("等"):  # A、B、C等30场招商活动: the metric follows the count
                 metric = _subject_after(lex, m.after) or metric
-            if metric and metric in lex.action_verbs and _names_itself(lex, m):
-                metric += _subject_after(lex, m.after)  # 新建50个村级综合服务中心
+            if metric and _names_itself(lex, m) and (verb := _action_suffix(lex, metric)):
+                # 新建50个村级综合服务中心; 某县计划招引20个以上过亿项目: the verb and the counted thing
+                metric = verb + _subject_after(lex, m.after)
             if not metric and distribute and len(group) > 1 and len(history) >= len(group):
                 # 接待游客…, 实现旅游总收入…, 分别增长12.3%和15.6%: one value per metric named before.
                 for g, met in zip(group, history[-len(group) :], strict=True):

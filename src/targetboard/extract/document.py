@@ -176,8 +176,9 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
                     ctx.switch(start, "plan", _plan_year(sent, year))
             elif lead and year is not None:
                 y = int(lead.group(1))
-                if y < year:
-                    ctx.switch(start, "review", y)
+                so_far = lead.group(0).endswith(("以来", "上半年"))
+                if y < year or (y == year and so_far):
+                    ctx.switch(start, "review", y)  # 2025年以来/2025年上半年: the current year so far
                 elif y == year and genre == REPORT and not ctx.sub_period:
                     ctx.switch(start, "plan", y)
             elif not short and five_re.match(sent.lstrip()) and ctx.section(start) == "review":

@@ -88,6 +88,8 @@ class Lexicon:
     time_suffix_re: re.Pattern[str]
     year_prefix_re: re.Pattern[str]
     carry_words: frozenset[str]
+    count_verb_re: re.Pattern[str]
+    count_units: frozenset[str]
 
     def list(self, section: str, key: str) -> list[str]:
         return list(self.data[section][key])
@@ -147,6 +149,8 @@ def lexicon() -> Lexicon:
         earlier_period_re=re.compile(met["earlier_period"]),
         contribution=met["contribution"],
         time_suffix_re=re.compile(met["time_suffix"]),
-        year_prefix_re=re.compile(met["year_prefix"]),
+        year_prefix_re=re.compile(met["year_inside"]),
         carry_words=frozenset(met["carry_words"]),
+        count_verb_re=re.compile(f"(?:{alternation(q['count_verbs'])})$"),
+        count_units=frozenset(q["count_units"]),
     )

@@ -171,6 +171,7 @@ def region_list(lex: Lexicon, metric: str) -> tuple[list[str], str] | None:
 
 
 _COORD_SPLIT = re.compile(r"、|和|与|及(?!以[上下])")
+_ASCII_CODE = re.compile(r"[A-Za-z][A-Za-z0-9.]*")
 _HEAD_AFTER = re.compile(r"^(?:及以上|及以下|以上|以下)")
 
 
@@ -187,6 +188,10 @@ def split_coordinated(metric: str) -> list[str]:
     if len(parts) > 1:
         last = parts[-1]
         head = ""
+        code = _ASCII_CODE.match(last)
+        if code and all(_ASCII_CODE.fullmatch(p) for p in parts[:-1]) and code.end() < len(last):
+            head = last[code.end() :]  # PM2.5、PM10年均浓度 -> PM2.5年均浓度, PM10年均浓度
+            return [p + head for p in parts[:-1]] + [last]
         if "等" in last[1:-1]:
             last, head = last.split("等", 1)
         else:
