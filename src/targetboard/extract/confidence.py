@@ -43,6 +43,8 @@ def _metric_penalty(t: ConfidenceTable, metric: str | None) -> float:
         p += t.penalty["long_metric"]
     if _DIGIT.search(metric) and not metric.startswith(("PM", "5G", "4G")):
         p += t.penalty["metric_with_digit"]
+    if "、" in metric:
+        p += t.penalty["list_metric"]
     return p
 
 
