@@ -115,6 +115,7 @@ def test_unequal_region_list_gives_no_item():
 
 def test_region_helpers():
     assert name_path("江苏省镇江市扬中市") == ["江苏省", "镇江市", "扬中市"]
+    assert name_path("江苏省苏州市昆山市") == ["江苏省", "苏州市", "昆山市"]  # 州 inside 苏州市 is no unit
     assert most_specific("未知") is None
     assert region_code("鼓楼区", "江苏省南京市鼓楼区") == "320106"
     assert region_code("鼓楼区") is None  # two namesakes in Jiangsu, no parent to tell them apart

@@ -91,6 +91,7 @@ def _parse_header(text: str) -> tuple[dict[str, str], int]:
 
 _CN = "[一二三四五六七八九十]+"
 _LEAD_YEAR = re.compile(rf"^\s*(?:{_CN}、|\({_CN}\))?\s*((?:19|20)\d\d)年(?:是|,|以来|上半年)")
+_REVIEW_OPENER = re.compile(r"^\s*(?:去年|过去一年|过去的一年|上一年)(?:以来)?[,，]")
 _ANY_YEAR = re.compile(r"((?:19|20)\d\d)年")
 _SUB_PERIODS: tuple[tuple[str, str], ...] = (("上半年", "H1"), ("前三季度", "M01-M09"), ("一季度", "Q1"))
 
@@ -174,6 +175,9 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
             elif not short and (strong := strong_re.search(sent)) and not tense_re.search(sent[: strong.start()]):
                 if not (review and review.start() < strong.start()):
                     ctx.switch(start, "plan", _plan_year(sent, year))
+            elif _REVIEW_OPENER.match(sent) and genre != BULLETIN:
+                # 去年，全县…/过去一年，…: a paragraph reporting the past year, whatever its length.
+                ctx.switch(start, "review", year - 1 if year is not None else None)
             elif lead and year is not None:
                 y = int(lead.group(1))
                 so_far = lead.group(0).endswith(("以来", "上半年"))

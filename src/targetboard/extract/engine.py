@@ -24,6 +24,7 @@ from targetboard.extract.confidence import (
 from targetboard.extract.document import BULLETIN, DocumentContext, analyse
 from targetboard.extract.lexicon import Lexicon, lexicon
 from targetboard.extract.periods import (
+    cumulative,
     period_of,
     sentence_sub_period,
 )
@@ -133,10 +134,10 @@ def _draft_document(
             ctx.carry_sub = None  # a new paragraph: no period carries into it
         process_sentence(lex, ctx, flowing, m.start(), m.end(), drafts)
         sentence = m.group()
-        if ("季" in sentence or "半年" in sentence) and ctx.section(m.start()) == "review":
+        if ("季" in sentence or "半年" in sentence or "月" in sentence) and ctx.section(m.start()) == "review":
             sub = sentence_sub_period(sentence)
             if sub:
-                ctx.carry_sub = sub
+                ctx.carry_sub = cumulative(ctx, sub, sentence)
     _add_tasks(ctx, flowing, drafts)
     _assign_regions(ctx, text, drafts, region)
     return drafts

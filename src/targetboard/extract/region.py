@@ -22,7 +22,9 @@ from pathlib import PurePath
 from targetboard.catalog.regions import RegionRecord, jiangsu_regions
 
 #: One administrative unit in a name path: 江苏省 / 镇江市 / 扬中市 / 新疆维吾尔自治区 / 某某镇.
-_UNIT = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:自治区|自治州|自治县|特别行政区|省|市|州|地区|盟|县|区|旗|镇|乡|街道)")
+_UNIT = re.compile(
+    r"[\u4e00-\u9fff]{1,10}?(?:自治区|自治州|自治县|特别行政区|省|市|州(?![市区县])|地区|盟|县|区|旗|镇|乡|街道)"
+)
 #: A name that is a region by its suffix (for coordinated subjects, which need no catalog entry).
 REGION_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|州|县|区|旗|镇|乡|街道|开发区|新区)$")
 _UNKNOWN = frozenset({"", "未知", "unknown", "-", "none"})
