@@ -298,6 +298,10 @@ def process_sentence(
                 i = j
                 continue
             how = "own"
+            if carried and m.unit == "%" and (tr := lex.target_ratio_re.match(pre_clean)):
+                # 完成投资86.5亿元，为年度目标的103%: the share of the target the carried metric reached
+                metric = f"{carried}完成{tr.group('what') or ''}目标比例"
+                how = "share"
             if not metric:
                 # 27个项目进入省重大项目投资计划: a count followed by its noun phrase names itself.
                 if _names_itself(lex, m):

@@ -92,6 +92,7 @@ def _parse_header(text: str) -> tuple[dict[str, str], int]:
 _CN = "[一二三四五六七八九十]+"
 _LEAD_YEAR = re.compile(rf"^\s*(?:{_CN}、|\({_CN}\))?\s*((?:19|20)\d\d)年(?:是|,|以来|上半年)")
 _REVIEW_OPENER = re.compile(r"^\s*(?:去年|过去一年|过去的一年|上一年)(?:以来)?[,，]")
+_FUTURE = re.compile(r"将|要|计划|力争|确保|争取|预期|目标")
 _ANY_YEAR = re.compile(r"((?:19|20)\d\d)年")
 _SUB_PERIODS: tuple[tuple[str, str], ...] = (("上半年", "H1"), ("前三季度", "M01-M09"), ("一季度", "Q1"))
 
@@ -183,7 +184,7 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
                 so_far = lead.group(0).endswith(("以来", "上半年"))
                 if y < year or (y == year and so_far):
                     ctx.switch(start, "review", y)  # 2025年以来/2025年上半年: the current year so far
-                elif y == year and genre == REPORT and not ctx.sub_period:
+                elif y == year and not ctx.sub_period and (genre == REPORT or _FUTURE.search(sent)):
                     ctx.switch(start, "plan", y)
             elif not short and five_re.match(sent.lstrip()) and ctx.section(start) == "review":
                 ctx.switch(start, "review", _five_end(ctx, start), True)

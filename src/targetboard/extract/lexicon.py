@@ -90,6 +90,7 @@ class Lexicon:
     carry_words: frozenset[str]
     count_verb_re: re.Pattern[str]
     count_units: frozenset[str]
+    target_ratio_re: re.Pattern[str]
 
     def list(self, section: str, key: str) -> list[str]:
         return list(self.data[section][key])
@@ -153,4 +154,5 @@ def lexicon() -> Lexicon:
         carry_words=frozenset(met["carry_words"]),
         count_verb_re=re.compile(f"(?:{alternation(q['count_verbs'])})$"),
         count_units=frozenset(q["count_units"]),
+        target_ratio_re=re.compile(met["target_ratio"]),
     )
