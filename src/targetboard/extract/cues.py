@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from targetboard.extract.document import BULLETIN, REPORT, DocumentContext
 from targetboard.extract.lexicon import Lexicon
 from targetboard.extract.metric import (
@@ -28,6 +30,7 @@ def item_period(ctx: DocumentContext, cues: Cues, pos: int, reading: Reading, ki
 
 
 NEVER = 1 << 30
+_ACHIEVED = re.compile(r"完成|实现了|达成|超额")
 
 
 class Cues:
@@ -42,6 +45,9 @@ class Cues:
         self.qunian = sentence.find("去年") if "去年" in sentence else NEVER
         by_year = BY_YEAR.search(sentence)
         cue = lex.target_cue_re.search(sentence)
+        while cue is not None and _ACHIEVED.search(sentence, max(0, cue.start() - 6), cue.start()):
+            # 圆满完成各项目标任务 / 超额完成年度目标: a target reached is a report, not a promise
+            cue = lex.target_cue_re.search(sentence, cue.end())
         self.target = min(by_year.end() if by_year else NEVER, cue.end() if cue else NEVER)
         out = lex.outcome_cue_re.search(sentence)
         self.outcome = out.end() if out else NEVER
