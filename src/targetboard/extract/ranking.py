@@ -53,6 +53,7 @@ class _Patterns:
     pair: re.Pattern[str]
     with_rank: re.Pattern[str]
     not_metric: frozenset[str]
+    verb_prefix: re.Pattern[str]
 
 
 @cache
@@ -80,7 +81,8 @@ def _patterns() -> _Patterns:
     with_rank = re.compile(
         rf"以(?P<ranks>(?:(?:{peers}|我省|我市|全国|全省)第{_N}名、?)+)的(?:成绩|位次)(?:入选|荣获|获评|位列|进入)(?P<m>[^,。;、]{{2,20}})"
     )
-    return _Patterns(main, move, top, pair, with_rank, frozenset(lex.list("ranking", "not_metric")))
+    verb_prefix = re.compile(rf"(?:{verbs}|{top_verbs})+")
+    return _Patterns(main, move, top, pair, with_rank, frozenset(lex.list("ranking", "not_metric")), verb_prefix)
 
 
 _SPLIT = re.compile(r"[、和及与]")
@@ -172,6 +174,8 @@ def find_rankings(sentence: str) -> list[RankingClaim]:
         if rank is None or rank > 100:
             continue
         peer = (m.group("peerk") or m.group("peer") or m.group("peer2") or "").strip() or None
+        if peer and m.group("peer") and (lead_verb := pats.verb_prefix.match(peer)) and lead_verb.end() < len(peer):
+            peer = peer[lead_verb.end() :]  # 排名跃居全国第3位: the second verb is no part of the peer group
         cstart, subject, distribute = _subject(sentence, m.start())
         measure = "growth" if _GROWTH.search(sentence[cstart : m.start()]) else "level"
         metrics = _metrics(subject, pats.not_metric)
