@@ -150,7 +150,7 @@ def _emit(
             rule="quantity" if how == "own" else f"quantity.{how}",
             confidence=quantity_confidence(
                 how, decided, metric, m.unit, chinese=m.chinese, gap=reading.gap, garbled=ctx.garbled,
-                section_known=ctx.section(pos) is not None,
+                section_known=decided != "genre" or ctx.section(pos) is not None,
             ),
         )
     )

@@ -16,7 +16,7 @@ or holds more than once with no parent to tell them apart, gets no code.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import PurePath
 
 from targetboard.catalog.regions import RegionRecord, jiangsu_regions
@@ -32,11 +32,16 @@ _UNKNOWN = frozenset({"", "未知", "unknown", "-", "none"})
 
 def name_path(value: str | None) -> list[str]:
     """The units of a region path, broadest first: 江苏省镇江市扬中市 -> [江苏省, 镇江市, 扬中市]."""
+    return list(_name_path(value))
+
+
+@lru_cache(maxsize=1024)
+def _name_path(value: str | None) -> tuple[str, ...]:
     if value is None or value.strip().lower() in _UNKNOWN:
-        return []
+        return ()
     v = re.sub(r"\s+", "", value)
-    units = _UNIT.findall(v)
-    return units if "".join(units) == v else [v]
+    units = tuple(_UNIT.findall(v))
+    return units if "".join(units) == v else (v,)
 
 
 def most_specific(value: str | None) -> str | None:
