@@ -45,7 +45,7 @@ _GROWTH_AFTER = re.compile(r"^的(?:增长|增速)")
 _DISTRIBUTE = re.compile(r"分别|依次|(?:(?<![年平])均|都|同步)(?=[增下提降上减达为实控保突超]|$)")
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "~": "~", "=": "=", "range": "range"}
 _RANK_QUICK = re.compile(r"第|首位|榜首|前[一二三四五六七八九十\d]|[十\d]强")
-_NOT_QUANTITY_AFTER = re.compile(r":\d|[级强档届期版号]")
+_NOT_QUANTITY_AFTER = re.compile(r":\d|[级强档届期版号]|位次|名次")
 _INDEX_METRIC = re.compile(r"(?:指数|性别比)(?:为|是)?$")
 _CJK_START = re.compile(r"[\u4e00-\u9fff]")
 
@@ -248,6 +248,9 @@ def process_sentence(
     carried: str | None = None
     last_group: list[str] = []  # the metrics of the last coordinated group (甲、乙分别…)
     carried_reading: Reading | None = None
+    #: (clause start, carried metric, last coordinated group) after each clause: a ranking takes the
+    #: subject carried up to its own clause, not the sentence's last one.
+    snapshots: list[tuple[int, str | None, list[str]]] = []
     history: list[str] = []  # distinct metrics named so far in this sentence, for 分别 without a subject
     cues: Cues | None = None
     k = 0  # next mention (they are sorted by start)
@@ -346,6 +349,7 @@ def process_sentence(
                     out[-1].region = reg
                 carried = metric
                 carried_reading = reading
+                snapshots.append((a, carried, last_group))
                 continue
             if regions:
                 continue  # as many regions as figures, or no item: a doubtful pairing is worse than none
@@ -370,10 +374,13 @@ def process_sentence(
                 for _, met in pairs:
                     if not history or history[-1] != met:
                         history.append(met)
+                snapshots.append((a, carried, last_group))
     for r in find_rankings(sentence) if may_rank else ():
-        ranked: list[str | None] = [r.metric or carried]
-        if r.metric is None and r.distribute and len(last_group) > 1:
-            ranked = list(last_group)  # 甲、乙分别达到…, 均保持全省第三: one claim per metric
+        before = [snap for snap in snapshots if snap[0] <= r.start]
+        carried_here, group_here = (before[-1][1], before[-1][2]) if before else (None, [])
+        ranked: list[str | None] = [r.metric or carried_here]
+        if r.metric is None and r.distribute and len(group_here) > 1:
+            ranked = list(group_here)  # 甲、乙分别达到…, 均保持全省第三: one claim per metric
         for ranked_metric in ranked:
             if not ranked_metric:
                 continue

@@ -91,6 +91,7 @@ class Lexicon:
     count_verb_re: re.Pattern[str]
     count_units: frozenset[str]
     target_ratio_re: re.Pattern[str]
+    basis_re: re.Pattern[str]
 
     def list(self, section: str, key: str) -> list[str]:
         return list(self.data[section][key])
@@ -155,4 +156,5 @@ def lexicon() -> Lexicon:
         count_verb_re=re.compile(f"(?:{alternation(q['count_verbs'])})$"),
         count_units=frozenset(q["count_units"]),
         target_ratio_re=re.compile(met["target_ratio"]),
+        basis_re=re.compile(met["basis"]),
     )

@@ -31,6 +31,8 @@ def clean_metric(lex: Lexicon, raw: str) -> str:
     s = PAREN.sub("", SPACES.sub("", raw))
     s = s.strip("#*-—·、和及与")
     s = lex.year_prefix_re.sub("", s)
+    if "按" in s or "口径" in s:
+        s = lex.basis_re.sub("", s)  # 按可比价格计算, 按人民币折算, 按同比口径: a basis, not the metric
     for _ in range(8):
         w = lex.prefix_words.prefix(s)
         if w and len(w) < len(s):
@@ -171,6 +173,20 @@ def region_list(lex: Lexicon, metric: str) -> tuple[list[str], str] | None:
 
 
 _COORD_SPLIT = re.compile(r"、|和|与|及(?!以[上下])")
+_ORDINAL_HEAD = re.compile(r"^(?P<prefix>第?)(?P<n>[一二三四五六七八九十])(?P<head>[\u4e00-\u9fff]{2,})$")
+_ORDINAL_BARE = re.compile(r"^第?[一二三四五六七八九十]$")
+
+
+def _ordinal_list(parts: list[str]) -> list[str] | None:
+    """``第一、二、三产业增加值`` -> 第一产业增加值, 第二产业增加值, 第三产业增加值."""
+    last = _ORDINAL_HEAD.match(parts[-1])
+    if last is None or not all(_ORDINAL_BARE.match(p) for p in parts[:-1]):
+        return None
+    prefix = "第" if parts[0].startswith("第") else last.group("prefix")
+    head = last.group("head")
+    return [prefix + p.lstrip("第") + head for p in parts[:-1]] + [prefix + last.group("n") + head]
+
+
 _ASCII_CODE = re.compile(r"[A-Za-z][A-Za-z0-9.]*")
 _HEAD_AFTER = re.compile(r"^(?:及以上|及以下|以上|以下)")
 
@@ -182,6 +198,8 @@ def split_coordinated(metric: str) -> list[str]:
     ``城乡居民人均可支配收入`` -> 城镇…, 农村….
     """
     parts = [p for p in _COORD_SPLIT.split(metric) if p]
+    if len(parts) > 1 and (od := _ordinal_list(parts)) is not None:
+        return od
     if len(parts) == 1 and metric.startswith("城乡"):
         rest = metric[2:]
         return [f"城镇{rest}", f"农村{rest}"]
