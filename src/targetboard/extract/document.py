@@ -176,6 +176,9 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
             elif not short and (strong := strong_re.search(sent)) and not tense_re.search(sent[: strong.start()]):
                 if not (review and review.start() < strong.start()):
                     ctx.switch(start, "plan", _plan_year(sent, year))
+            elif short and _HEADING.match(sent) and (py := _heading_plan_year(sent, year)) is not None:
+                # 三、扎实做好2026年各项工作 / （二）今年主要工作: a heading about the document's year or later
+                ctx.switch(start, "plan", py)
             elif _REVIEW_OPENER.match(sent) and genre != BULLETIN:
                 # 去年，全县…/过去一年，…: a paragraph reporting the past year, whatever its length.
                 ctx.switch(start, "review", year - 1 if year is not None else None)
@@ -200,6 +203,21 @@ def _structure_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[
         re.compile(alternation(cues["review_tense"])),
         re.compile(alternation(cues["five_year_review"])),
     )
+
+
+_PLAN_NOUN = re.compile(r"工作|任务|目标|思路|安排|举措|措施|重点")
+
+
+def _heading_plan_year(sent: str, year: int | None) -> int | None:
+    """The year a plan heading is about (the document's or later), when the heading names one or 今年."""
+    if not _PLAN_NOUN.search(sent):
+        return None
+    years = [int(m.group(1)) for m in _ANY_YEAR.finditer(sent)]
+    if years and year is not None and min(years) >= year:
+        return min(years)
+    if not years and ("今年" in sent or "本年" in sent) and year is not None:
+        return year
+    return None
 
 
 def _five_end(ctx: DocumentContext, pos: int) -> int | None:
