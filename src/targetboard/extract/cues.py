@@ -30,6 +30,7 @@ def item_period(ctx: DocumentContext, cues: Cues, pos: int, reading: Reading, ki
 
 
 NEVER = 1 << 30
+_FUTURE = re.compile(r"将|要|计划|预计|预期|目标")
 _ACHIEVED = re.compile(r"完成|实现了|达成|超额")
 
 
@@ -90,4 +91,9 @@ class Cues:
             return "target", "section"
         if section == "review":
             return "outcome", "section"
+        if self.outcome != NEVER and self.target == NEVER and not self.modalities and not _FUTURE.search(
+            self.sentence, 0, upto
+        ):
+            # No section known: an outcome cue later in the sentence (320亿元，同比增长…) still reports.
+            return "outcome", "genre"
         return ("outcome" if ctx.genre == REPORT else "target"), "genre"
