@@ -54,6 +54,7 @@ class _Patterns:
     with_rank: re.Pattern[str]
     not_metric: frozenset[str]
     verb_prefix: re.Pattern[str]
+    assessed: re.Pattern[str]
 
 
 @cache
@@ -64,7 +65,7 @@ def _patterns() -> _Patterns:
     top_verbs = alternation(lex.list("ranking", "top_verbs"))
     move_verbs = alternation(lex.list("ranking", "move_verbs"))
     main = re.compile(
-        rf"(?:(?P<verb>{verbs})(?:(?P<peerk>{peers})(?P<inner>[\u4e00-\u9fff]{{2,10}}?)?|(?P<peer>{_PEER_FREE}))"
+        rf"(?:(?P<verb>{verbs})(?:(?P<peerk>{peers})(?P<inner>[\u4e00-\u9fff()、]{{2,10}}?)?|(?P<peer>{_PEER_FREE}))"
         rf"|(?P<peer2>{peers}))(?:同类\w{{0,4}}?)?{_RANK}"
         r"(?![\u4e00-\u9fff\d]|\s*(?:产业|批|次|等次|个|梯队))"
     )
@@ -78,11 +79,17 @@ def _patterns() -> _Patterns:
     pair = re.compile(
         rf"^、(?P<peer>{peers})?(?P<m>[\u4e00-\u9fff]{{2,10}}?)?第(?P<n>{_N})(?:位|名)?(?![\u4e00-\u9fff\d])"
     )
+    assessed = re.compile(
+        rf"在(?P<peer>{peers})(?P<m>[\u4e00-\u9fff]{{2,16}}?)(?:中|里)(?:获得?|荣获|位列|位居|排名|名列|取得)(?:了)?"
+        rf"第(?P<n>{_N})(?:名|位)?(?![\u4e00-\u9fff\d])"
+    )
     with_rank = re.compile(
         rf"以(?P<ranks>(?:(?:{peers}|我省|我市|全国|全省)第{_N}名、?)+)的(?:成绩|位次)(?:入选|荣获|获评|位列|进入)(?P<m>[^,。;、]{{2,20}})"
     )
     verb_prefix = re.compile(rf"(?:{verbs}|{top_verbs})+")
-    return _Patterns(main, move, top, pair, with_rank, frozenset(lex.list("ranking", "not_metric")), verb_prefix)
+    return _Patterns(
+        main, move, top, pair, with_rank, frozenset(lex.list("ranking", "not_metric")), verb_prefix, assessed
+    )
 
 
 _SPLIT = re.compile(r"[、和及与]")
@@ -140,6 +147,12 @@ def find_rankings(sentence: str) -> list[RankingClaim]:
                 peer = r.group("peer")
                 out.append(RankingClaim(m.start(), m.end(), metric, "level", rank, peer, rule="ranking.with_rank"))
         taken.append((m.start(), m.end()))
+    for m in pats.assessed.finditer(sentence):
+        # 在全市高质量发展综合考核中获第一名: the assessment is the ranked metric
+        rank = _int(m.group("n"))
+        if rank is not None and rank <= 100:
+            out.append(RankingClaim(m.start(), m.end(), m.group("m"), "level", rank, m.group("peer"), rule="ranking"))
+            taken.append((m.start(), m.end()))
     for m in pats.move.finditer(sentence):
         cstart, subject, _ = _subject(sentence, m.start())
         r1, r2 = _int(m.group("n1")), _int(m.group("n2"))
@@ -180,8 +193,8 @@ def find_rankings(sentence: str) -> list[RankingClaim]:
         measure = "growth" if _GROWTH.search(sentence[cstart : m.start()]) else "level"
         metrics = _metrics(subject, pats.not_metric)
         inner = m.group("inner")
-        if inner and (inner[-1] in "县区市镇省州" or inner.startswith("同类")):
-            peer = f"{peer}{inner}"  # 全市同类县区: still the peer group
+        if inner and (inner[-1] in "县区市镇省州)" or inner.startswith("同类") or "(" in inner):
+            peer = f"{peer}{inner}"  # 全市同类县区, 全省县(市、区): still the peer group
         elif inner and inner not in pats.not_metric:
             metrics = [inner]  # 位居全国百强县投资潜力第3: the ranked metric follows the peer group
         for metric in metrics:
