@@ -76,7 +76,6 @@ def _unit_ok(lex: Lexicon, m: Mention, pre: str) -> bool:
     return True
 
 
-_DEBRIS_BEFORE = re.compile(r"\d\+$")
 _DEBRIS_AFTER = re.compile(r"\+\d")
 
 
@@ -85,7 +84,7 @@ def _skip(clause: str, m: Mention) -> bool:
     before = clause[m.start - 1] if m.start > 0 else ""
     if (before and before in "第[") or (before.isascii() and before.isalpha()):
         return True
-    if _DEBRIS_BEFORE.search(clause, 0, m.start) or _DEBRIS_AFTER.match(m.after):
+    if (before == "+" and m.start >= 2 and clause[m.start - 2].isdigit()) or _DEBRIS_AFTER.match(m.after):
         return True  # 654.38+0万吨: converter debris standing for lost digits gives no item
     if before == ":" and m.start >= 2 and clause[m.start - 2].isdigit():
         return True

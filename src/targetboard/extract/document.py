@@ -43,9 +43,15 @@ class DocumentContext:
     _switch_mode: list[str] = field(default_factory=list)
     _switch_year: list[int | None] = field(default_factory=list)
     _switch_five: list[bool] = field(default_factory=list)
+    _last_pos: int = -1
+    _last_at: int = -1
 
     def _at(self, pos: int) -> int:
-        return bisect_right(self._switch_pos, pos) - 1
+        if pos == self._last_pos:
+            return self._last_at  # the clause rules ask about the same position several times in a row
+        k = bisect_right(self._switch_pos, pos) - 1
+        self._last_pos, self._last_at = pos, k
+        return k
 
     def section(self, pos: int) -> str | None:
         """'plan', 'review' or None (unknown) at a position."""
@@ -72,6 +78,7 @@ class DocumentContext:
         if self._switch_mode and self._switch_mode[-1] == mode and self._switch_year[-1] == year:
             if self._switch_five[-1] == five:
                 return
+        self._last_pos = -1
         self._switch_pos.append(pos)
         self._switch_mode.append(mode)
         self._switch_year.append(year)

@@ -102,8 +102,13 @@ def region_at_start(clause: str, extra: tuple[str, ...] = ()) -> str | None:
     s = clause.lstrip(" ,。;")
     if not s:
         return None
-    if s[0] not in _first_chars() and s[0] not in "其全今" and not any(s.startswith(e) for e in extra):
-        return None
+    c = s[0]
+    if c not in _first_chars() and c not in "其全今":
+        for e in extra:
+            if e[:1] == c:
+                break
+        else:
+            return None
     for lead in ("其中", "全年", "今年"):
         s = s.removeprefix(lead)
     for name in extra:
