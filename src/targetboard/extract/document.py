@@ -172,7 +172,7 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
             start = pos + m.start()
             review = lex.review_section_re.search(sent)
             plan = lex.plan_section_re.search(sent)
-            lead = _LEAD_YEAR.match(sent)
+            lead = _LEAD_YEAR.match(sent) if "年" in sent.lstrip()[:14] else None
             if review and plan and short and _HEADING.match(sent) is None and len(sent) > 20:
                 continue  # a combined report's title names both parts
             if short and review and not (plan and plan.start() < review.start()):
@@ -186,7 +186,7 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
             elif short and _HEADING.match(sent) and (py := _heading_plan_year(sent, year)) is not None:
                 # 三、扎实做好2026年各项工作 / （二）今年主要工作: a heading about the document's year or later
                 ctx.switch(start, "plan", py)
-            elif _REVIEW_OPENER.match(sent) and genre != BULLETIN:
+            elif sent.lstrip()[:1] in "去过上" and _REVIEW_OPENER.match(sent) and genre != BULLETIN:
                 # 去年，全县…/过去一年，…: a paragraph reporting the past year, whatever its length.
                 ctx.switch(start, "review", year - 1 if year is not None else None)
             elif lead and year is not None:
