@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from targetboard.extract import build_plan, extract_normalized
-from targetboard.extract.region import region_from_path
 from targetboard.extract.plan import PlanTree
+from targetboard.extract.region import region_from_path
 from targetboard.model.items import Item
 from targetboard.text.normalize import normalize
 from targetboard.text.readers import SourceDocument, read_document, read_document_bytes
