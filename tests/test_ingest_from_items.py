@@ -32,12 +32,13 @@ def test_items_from_extract_become_records_with_document_spans() -> None:
     growth = next(i for i in items if i.indicator == "gdp" and i.measure == "growth")
     assert (gdp.value, gdp.growth, gdp.source) == (2300.5, 5.1, f"document:7#{level.start}-{growth.end}")
     assert BULLETIN[level.start:growth.end].startswith("全市实现地区生产总值2300.5亿元")
-    sales = recs[(YZ, "industrial_taxable_sales", "2022", False)]
+    # the paragraph opens with 2022年1-6月: every figure in it is for the first half, year to date
+    sales = recs[(YZ, "industrial_taxable_sales", "2022M06", True)]
     assert (sales.value, sales.growth) == (580.2, 12.3)
-    assert recs[(YZ, "general_budget_revenue", "2022", False)].value == 21.3  # 万元 -> 亿元
-    assert recs[(YZ, "cpi", "2022", False)].value == 2.1  # an index stores the percent change as its value
-    assert recs[(YZ, "deposits_balance", "2022", False)].value == 905.3
-    assert recs[(YZ, "new_industrial_enterprises_above_scale", "2022", False)].value == 23
+    assert recs[(YZ, "general_budget_revenue", "2022M06", True)].value == 21.3  # 万元 -> 亿元
+    assert recs[(YZ, "cpi", "2022M06", True)].value == 2.1  # an index stores the percent change as its value
+    assert recs[(YZ, "deposits_balance", "2022M06", False)].value == 905.3  # a stock is never year to date
+    assert recs[(YZ, "new_industrial_enterprises_above_scale", "2022M06", True)].value == 23
     # not silently dropped: the change and the lower bound come back as problems, with their spans
     messages = [str(p) for p in result.problems]
     assert len(messages) == 2, messages

@@ -44,7 +44,7 @@ def display_width(s: str) -> int:
 
 
 def _fit(s: str, width: int) -> str:
-    out = []
+    out: list[str] = []
     used = 0
     for c in s:
         w = 2 if unicodedata.east_asian_width(c) in "WF" else 1

@@ -50,7 +50,7 @@ def docx_tables(data: bytes, name: str = "<docx>") -> list[Rows]:
 
 def xlsx_rows(data: bytes, sheet: str | None = None, name: str = "<xlsx>") -> Rows:
     """One sheet of an .xlsx (the active one, or `sheet` by name) as rows of cells, merges filled."""
-    from openpyxl import load_workbook  # type: ignore[import-untyped]
+    from openpyxl import load_workbook
 
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)
