@@ -179,3 +179,9 @@ def test_docx_to_tree_with_merged_lead():
     objectives = plan_from_task_table(rows, year=2026).pillars[0].objectives
     assert [o.assignment.lead_units for o in objectives] == [["区卫健委"], ["区卫健委"]]
     assert [o.assignment.deadline for o in objectives] == ["2026-08-31", "2026-11-30"]
+
+
+def test_a_supporting_role_written_after_a_unit_is_not_part_of_its_name():
+    from targetboard.extract.task_table import split_units
+
+    assert split_units("住建局（配合）、发改委(牵头)、统计局(协办)") == (["住建局", "发改委", "统计局"], ["发改委"])

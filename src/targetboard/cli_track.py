@@ -134,13 +134,24 @@ def plan_group() -> None:
 @click.option("--region", "region_ref", required=True, help="The region the plan is for (name or code).")
 @click.option("--year", type=int, required=True, help="The plan year.")
 @click.option("--reviewed", is_flag=True, help="The items were checked already: store them as accepted.")
+@click.option("--create-units", is_flag=True, help="Task tables: set up the units the table names that are missing.")
 @by_option
 @db_option
 @user_errors
-def plan_import(path: str, region_ref: str, year: int, reviewed: bool, by: str | None, db_url: str | None) -> None:
-    """Extract PATH and store the document and its plan tree (re-importing changes nothing)."""
+def plan_import(path: str, region_ref: str, year: int, reviewed: bool, create_units: bool, by: str | None,
+                db_url: str | None) -> None:
+    """Extract PATH and store the document and its plan tree (re-importing changes nothing).
+
+    A task-decomposition table (重点工作任务分解表: an .xlsx, or a .docx table with 工作任务, 牵头单位,
+    责任单位, 完成时限 ...) is stored row by row, each row assigned to its units with its deadline.
+    """
     db = open_db(db_url)
-    p = plans.import_plan(db, cli_actor(db, by), path, region=region_ref, year=year, reviewed=reviewed)
+    actor = cli_actor(db, by)
+    if plans.is_task_table(path):
+        p = plans.import_task_table(db, actor, path, region=region_ref, year=year, reviewed=reviewed,
+                                    create_units=create_units)
+    else:
+        p = plans.import_plan(db, actor, path, region=region_ref, year=year, reviewed=reviewed)
     counts = t(p.counts.zh(), p.counts.en())
     if p.created:
         click.echo(t(f"已导入规划 {p.id}（{p.region_name} {year}）：{counts}",

@@ -44,6 +44,7 @@ class _Config:
     names: dict[str, tuple[str, ...]]
     unit_sep: re.Pattern[str]
     lead_mark: re.Pattern[str]
+    support_mark: re.Pattern[str]
     open_ended: tuple[str, ...]
 
 
@@ -51,7 +52,8 @@ class _Config:
 def _config() -> _Config:
     t = lexicon().data["task_table"]
     names = {c: tuple(sorted(t[c], key=len, reverse=True)) for c in COLUMNS}
-    return _Config(names, re.compile(t["unit_separators"]), re.compile(t["lead_mark"]), tuple(t["open_ended"]))
+    return _Config(names, re.compile(t["unit_separators"]), re.compile(t["lead_mark"]),
+                   re.compile(t["support_mark"]), tuple(t["open_ended"]))
 
 
 def _norm(cell: str | None) -> str:
@@ -105,6 +107,8 @@ def split_units(cell: str | None) -> tuple[list[str], list[str]]:
         if m:
             part = part[: m.start()].strip()
             marked.append(part)
+        elif s := cfg.support_mark.search(part):
+            part = part[: s.start()].strip()
         if part and part not in names:
             names.append(part)
     return names, marked
@@ -263,3 +267,48 @@ def plan_from_task_table(rows: list[list[str]], *, year: int | None = None) -> P
         pillars[-1].objectives.append(objective)
         pillars[-1].end = r
     return PlanTree([p for p in pillars if p.objectives or p.title is not None])
+
+
+def task_table_document(rows: list[list[str]], *, year: int | None = None) -> tuple[str, PlanTree]:
+    """The table laid out as text (one line per row, cells separated by tabs) and its plan tree with
+    every span moved into that text, so a stored task table points back into its document like any plan.
+
+    Pillars and objectives span their row's line; an objective's items span inside the cell they were
+    read from (the 目标要求 cell, else the 工作任务 cell).
+    """
+    tree = plan_from_task_table(rows, year=year)
+    lines: list[str] = []
+    line_start: list[int] = []
+    cell_start: list[list[int]] = []
+    offset = 0
+    for row in rows:
+        cells = [(c or "").replace("\t", " ").replace("\n", " ") for c in row]
+        line_start.append(offset)
+        starts, pos = [], offset
+        for c in cells:
+            starts.append(pos)
+            pos += len(c) + 1
+        cell_start.append(starts)
+        lines.append("\t".join(cells))
+        offset += len(lines[-1]) + 1
+    text = "\n".join(lines)
+
+    def line_span(r: int) -> tuple[int, int]:
+        return line_start[r], line_start[r] + len(lines[r])
+
+    for pillar in tree.pillars:
+        pillar.start, pillar.end = line_span(pillar.start)[0], line_span(pillar.end)[1]
+        for objective in pillar.objectives:
+            r = objective.start
+            objective.start, objective.end = line_span(r)
+            source = (objective.requirement or objective.title or "").strip()
+            row = [(c or "").replace("\t", " ").replace("\n", " ") for c in rows[r]]
+            index = next((i for i, c in enumerate(row) if c.strip() == source), None)
+            base = cell_start[r][index] + (len(row[index]) - len(row[index].lstrip())) if index is not None else None
+            for item in objective.items:
+                if base is None:
+                    item.start, item.end = objective.start, objective.end
+                else:
+                    item.start, item.end = base + item.start, base + item.end
+                item.text = text[item.start:item.end]
+    return text, tree

@@ -4,22 +4,28 @@ through draft → reviewed → published.
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from targetboard.analytics import STATUS_ZH, VERDICT_ZH, ClaimCheck, Thresholds
 from targetboard.analytics.status import TargetStatus
-from targetboard.errors import Invalid
+from targetboard.errors import Invalid, Where
 from targetboard.extract.plan import PlanTree
+from targetboard.extract.task_table import TaskTableError, find_header, task_table_document
+from targetboard.model.period import Period, PeriodError
 from targetboard.services.actors import Actor, require_region
 from targetboard.services.documents import extract_document, read_source
 from targetboard.store import Database
 from targetboard.store import plans as store
+from targetboard.store import regions as store_regions
 from targetboard.store.models import Plan, PlanItem
-from targetboard.store.regions import find_region
+from targetboard.store.regions import find_region, units_of
 from targetboard.store.tracking import check_claims, status_rows
-from targetboard.text.readers import SourceDocument
+from targetboard.text.readers import DocumentError, SourceDocument
+from targetboard.text.tables import table_rows
 
 #: The order counts are reported in, with their Chinese words.
 COUNT_WORDS = {"pillars": "个支柱", "objectives": "个目标", "tasks": "项任务", "targets": "个量化目标",
@@ -101,6 +107,90 @@ def import_plan(db: Database, actor: Actor, source: str | Path | bytes | SourceD
         result = store.import_plan(s, doc, extracted.tree, reg, year, actor=actor.name,
                                    review_state="accepted" if reviewed else "pending")
         return _summary(result.plan, result.created)
+
+
+def _deadline(code: str | None) -> date | None:
+    """A task table's deadline as a date: an ISO date as it is, a period code as its last day."""
+    if not code:
+        return None
+    try:
+        return date.fromisoformat(code)
+    except ValueError:
+        pass
+    last = code.split("-")[-1]  # 2026-2027 -> 2027
+    try:
+        p = Period.parse(last)
+    except PeriodError:
+        return None
+    return date(p.year, p.last_month, calendar.monthrange(p.year, p.last_month)[1])
+
+
+def import_task_table(db: Database, actor: Actor, source: str | Path | bytes, *, region: str, year: int,
+                      filename: str | None = None, reviewed: bool = False,
+                      create_units: bool = False) -> PlanSummary:
+    """Store a task-decomposition table (重点工作任务分解表, .xlsx or a .docx table) as a plan and assign each
+    row's lead and supporting units and deadline as the table says: no person confirms them one by one.
+
+    Units the table names but the region lacks are refused (listed), unless `create_units`.
+    """
+    actor.require("supervisor")
+    name = filename or (Path(source).name if not isinstance(source, bytes) else "upload.xlsx")
+    tables = [t for t in table_rows(source, name) if _has_task_header(t)]
+    if not tables:
+        raise Invalid("文件中没有任务分解表（需有 工作任务/目标要求 与 牵头单位/责任单位/完成时限 等列）",
+                      "no task-decomposition table found (expected columns such as 工作任务/目标要求 with "
+                      "牵头单位/责任单位/完成时限)", where=Where(file=name))
+    text, tree = task_table_document(tables[0], year=year)
+    doc = SourceDocument(name, text, None, Path(name).suffix.lstrip(".").lower() or "xlsx")
+    with db.write("plans") as s:
+        reg = find_region(s, region)
+        require_region(actor, reg)
+        named = sorted({u for p in tree.pillars for o in p.objectives if o.assignment
+                        for u in (*o.assignment.lead_units, *o.assignment.co_units)})
+        known = {u.name for u in units_of(s, reg)}
+        missing = [u for u in named if u not in known]
+        if missing and not create_units:
+            raise Invalid(f"表中有 {len(missing)} 个单位在{reg.name}尚未建立：{'、'.join(missing)}",
+                          f"{len(missing)} units named in the table are not set up in {reg.name}: "
+                          f"{', '.join(missing)}", where=Where(file=name),
+                          hint="add them with `targetboard unit add`, or import with --create-units")
+        for unit in missing:
+            store_regions.add_unit(s, unit, reg.code, actor=actor.name)
+        result = store.import_plan(s, doc, tree, reg, year, actor=actor.name,
+                                   review_state="accepted" if reviewed else "pending")
+        for objective, ids in result.objective_items:
+            a = objective.assignment
+            if a is None or not a.lead_units:
+                continue
+            due = _deadline(a.deadline)
+            for item_id in ids:
+                store.assign(s, item_id, a.lead_units[0], actor=actor.name, deadline=due, source="task_table")
+                for unit in [*a.lead_units[1:], *a.co_units]:
+                    store.assign(s, item_id, unit, actor=actor.name, role="support", deadline=due,
+                                 source="task_table")
+        return _summary(result.plan, result.created)
+
+
+def is_task_table(source: str | Path | bytes, filename: str | None = None) -> bool:
+    """Whether a file is a task-decomposition table: an .xlsx, or a .docx holding such a table."""
+    name = filename or (Path(source).name if not isinstance(source, bytes) else "")
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        return True
+    if suffix != ".docx":
+        return False
+    try:
+        return any(_has_task_header(t) for t in table_rows(source, name))
+    except DocumentError:
+        return False
+
+
+def _has_task_header(rows: list[list[str]]) -> bool:
+    try:
+        find_header(rows)
+    except TaskTableError:
+        return False
+    return True
 
 
 def set_plan_status(db: Database, actor: Actor, plan_id: int, status: str) -> PlanSummary:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from targetboard.errors import Conflict, Invalid, NotFound
-from targetboard.extract.plan import PlanTree
+from targetboard.extract.plan import Objective, PlanTree
 from targetboard.model.items import Item
 from targetboard.store.audit import record
 from targetboard.store.models import (
@@ -43,6 +43,8 @@ from targetboard.text.readers import SourceDocument
 class ImportedPlan:
     plan: Plan
     created: bool  # False when this document was already imported for the region and year
+    #: For each objective of the tree (in order): the ids of its stored items (empty when not created).
+    objective_items: tuple[tuple[Objective, tuple[int, ...]], ...] = ()
 
 
 @cache
@@ -114,17 +116,21 @@ def import_plan(
         session.flush()
         return row
 
+    placed: list[tuple[Objective, tuple[int, ...]]] = []
     for pillar in tree.pillars:
         p_row = add("pillar", pillar.title, pillar.start, pillar.end, None)
         for objective in pillar.objectives:
             o_row = add("objective", objective.title, objective.start, objective.end, p_row)
+            ids = []
             for it in objective.items:
                 suggestion = suggest_unit(it.text, objective.title) if it.kind in ("task", "target") else None
                 row = add(it.kind, it.text, it.start, it.end, o_row, it, suggestion)
                 _attach_quantity(session, row, it)
+                ids.append(row.id)
+            placed.append((objective, tuple(ids)))
     record(session, "plan.import", "plan", plan.id, actor=actor, document=doc.name, sha256=document.sha256,
            region=region.name, year=year, items=position, supersedes=previous)
-    return ImportedPlan(plan, created=True)
+    return ImportedPlan(plan, created=True, objective_items=tuple(placed))
 
 
 def _attach_quantity(session: Session, row: PlanItem, it: Item) -> None:
