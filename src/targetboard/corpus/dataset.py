@@ -224,8 +224,11 @@ class Dataset:
     # --- reading ------------------------------------------------------------------------------------
     def iter_tables(self, table: str, columns: list[str] | None = None) -> Iterator[pa.Table]:
         """The part tables of `documents` or `items`, one at a time (for bounded-memory scans)."""
+        known = {c.name: c for c in (DOCUMENT_COLUMNS if table == "documents" else item_columns())}
         for f in self.part_files(table):
             t = read_table_file(f, self.format)
+            if self.format != "parquet":
+                t = _restore_types(t, known)
             if columns is not None:
                 t = t.select([c for c in columns if c in t.column_names])
             yield t
@@ -235,13 +238,11 @@ class Dataset:
         if table == "links":
             return self._read_links()
         parts = list(self.iter_tables(table, columns))
-        known = {c.name: c for c in (DOCUMENT_COLUMNS if table == "documents" else item_columns())}
         if not parts:
             cols = DOCUMENT_COLUMNS if table == "documents" else item_columns()
             schema = arrow_schema(cols)
             empty = schema.empty_table()
             return empty.select([c for c in columns if c in empty.column_names]) if columns else empty
-        parts = [_restore_types(t, known) for t in parts]
         return pa.concat_tables(parts, promote_options="permissive")
 
     def _read_links(self) -> pa.Table:
