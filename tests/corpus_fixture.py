@@ -76,12 +76,12 @@ def build(root: Path) -> Path:
     """Write the corpus under `root` and return it."""
     (root / "扬中市").mkdir(parents=True)
     (root / "句容市").mkdir()
-    (root / "zz-copies").mkdir()
+    (root / "重复").mkdir()
     (root / "扬中市" / "yz2022.txt").write_text(YZ_2022, encoding="utf-8")
     (root / "扬中市" / "yz2023.txt").write_bytes(YZ_2023.encode("gb18030"))
     (root / "扬中市" / "bulletin2022.html").write_text(YZ_BULLETIN_2022, encoding="utf-8")
     write_docx(root / "句容市" / "report2022.docx", JR_2022_PARAS)
     (root / "句容市" / "bulletin2022.txt").write_bytes(JR_BULLETIN_2022.encode("gb18030"))
-    (root / "zz-copies" / "bulletin2022-copy.txt").write_bytes(JR_BULLETIN_2022.encode("gb18030"))
-    (root / "zz-copies" / "broken.docx").write_bytes(b"this is not a zip file at all")
+    (root / "重复" / "bulletin2022-copy.txt").write_bytes(JR_BULLETIN_2022.encode("gb18030"))
+    (root / "重复" / "broken.docx").write_bytes(b"this is not a zip file at all")
     return root

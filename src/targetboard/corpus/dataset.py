@@ -48,6 +48,9 @@ from targetboard.corpus.schema import (
 MANIFEST = "manifest.json"
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 _SUFFIX = {"parquet": ".parquet", "csv": ".csv", "dta": ".dta"}
+#: Column names Stata reserves, and what they are called in .dta files (renamed back on reading).
+STATA_NAMES = {"end": "_end"}
+_FROM_STATA = {v: k for k, v in STATA_NAMES.items()}
 
 
 class DatasetError(Exception):
@@ -88,7 +91,7 @@ def _stata_frame(table: pa.Table) -> pd.DataFrame:
             df[f.name] = col.astype(object).where(col.notna(), "")
         elif pa.types.is_integer(f.type):
             df[f.name] = col.astype("float64")
-    return df
+    return df.rename(columns=STATA_NAMES)
 
 
 def write_table(table: pa.Table, path: Path, fmt: str, labels: dict[str, str] | None = None) -> None:
@@ -104,9 +107,11 @@ def write_table(table: pa.Table, path: Path, fmt: str, labels: dict[str, str] | 
                 pacsv.write_csv(table, f, pacsv.WriteOptions(quoting_style="needed"))
         else:
             df = _stata_frame(table)
-            strl = [c for c in df.columns if df[c].dtype == object and df[c].map(lambda v: len(v.encode())).max() > 2000]
+            strl = [c for c in df.columns
+                    if df[c].dtype == object and df[c].map(lambda v: len(v.encode())).max() > 2000]
             df.to_stata(tmp, version=118, write_index=False, convert_strl=strl,
-                        variable_labels={k: v[:80] for k, v in (labels or {}).items() if k in df.columns})
+                        variable_labels={STATA_NAMES.get(k, k): v[:80] for k, v in (labels or {}).items()
+                                         if k in df.columns})
         os.replace(tmp, path)
     finally:
         if tmp.exists():
@@ -119,7 +124,8 @@ def read_table_file(path: Path, fmt: str) -> pa.Table:
         return pq.read_table(path)
     if fmt == "csv":
         return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
-    return pa.Table.from_pandas(pd.read_stata(path, convert_categoricals=False), preserve_index=False)
+    df = pd.read_stata(path, convert_categoricals=False).rename(columns=_FROM_STATA)
+    return pa.Table.from_pandas(df, preserve_index=False)
 
 
 class Dataset:

@@ -65,7 +65,7 @@ def split_unit(unit: str | None) -> tuple[float, str | None]:
     if not unit or unit in _WHOLE_UNITS:
         return 1.0, unit
     for prefix, mag in _MAGNITUDES:
-        if unit.startswith(prefix) and len(unit) > len(prefix) or unit == prefix:
+        if (unit.startswith(prefix) and len(unit) > len(prefix)) or unit == prefix:
             return mag, unit[len(prefix):] or ""
     return 1.0, unit
 
@@ -176,7 +176,7 @@ def link(dataset: str | Path, *, min_confidence: float | None = None) -> LinkSum
             continue
         higher = _higher_is_better(tg.get("indicator"), value)
         found: list[tuple[dict[str, Any], float]] = []
-        for oc in outcomes.get((tg["_rkey"], tg["_mkey"], tg.get("measure"), tg["period"]), []):
+        for oc in outcomes.get((tg["_rkey"], tg["_mkey"], tg.get("measure") or "", tg["period"]), []):
             if oc["document_id"] == tg["document_id"]:
                 continue
             conv = convert(float(oc["value"]), oc.get("unit"), tg.get("unit"))

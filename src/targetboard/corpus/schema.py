@@ -74,7 +74,8 @@ _SPEC_DESCRIPTIONS: dict[str, Column] = {
     "value_high": Column("value_high", pa.float64(), "Upper bound when comparator is range, else null."),
     "unit": Column("unit", pa.string(), "Unit as stated, simplified, magnitude included (亿元, %, 个百分点, 万人)."),
     "comparator": Column("comparator", pa.string(), "What the statement asserts about the signed value.", COMPARATORS),
-    "period": Column("period", pa.string(), "Period the figure is about: 2022, 2022H1, 2022Q3, 2022M01-M09, 2021-2025."),
+    "period": Column("period", pa.string(), "Period the figure is about: 2022, 2022H1, 2022Q3, 2022M01-M09, "
+                     "2021-2025."),
     "modality": Column("modality", pa.string(), "strive (力争), ensure (确保), expect (预期), or null.", MODALITIES),
     "rank": Column("rank", pa.int64(), "Ranking items: the rank (首位 -> 1)."),
     "peer_group": Column("peer_group", pa.string(), "Ranking items: among whom (镇江, 全省, 六区两县)."),
@@ -124,7 +125,8 @@ LINK_COLUMNS: tuple[Column, ...] = (
     Column("region_code", pa.string(), "GB/T 2260 code of `region` where known."),
     Column("metric", pa.string(), "The target's metric as extracted."),
     Column("indicator", pa.string(), "The target's catalog id, or null."),
-    Column("metric_key", pa.string(), "What counted as the same metric: `indicator:<id>` or `metric:<normalised text>`."),
+    Column("metric_key", pa.string(), "What counted as the same metric: `indicator:<id>` or "
+           "`metric:<normalised text>`."),
     Column("measure", pa.string(), "level, growth or change (target and outcome agree).", MEASURES),
     Column("period", pa.string(), "The period both items are about."),
     Column("target_value", pa.float64(), "The target's value, in target_unit."),
@@ -142,7 +144,8 @@ LINK_COLUMNS: tuple[Column, ...] = (
     Column("outcome_unit", pa.string(), "The outcome's unit as stated."),
     Column("outcome_comparator", pa.string(), "The outcome's comparator (预计增长10%以上 is >=); `met` reads the value "
            "as a point.", COMPARATORS),
-    Column("met", pa.bool_(), "Whether the outcome meets the target (rules in docs/research.md); null without outcome."),
+    Column("met", pa.bool_(), "Whether the outcome meets the target (rules in docs/research.md); null "
+           "without an outcome."),
     Column("gap", pa.float64(), "outcome_value minus the target's binding bound, in target_unit; positive = above."),
     Column("higher_is_better", pa.bool_(), "Direction used for = and ~ targets: the catalog's, else value >= 0."),
     Column("n_outcomes", pa.int64(), "How many outcomes were found for this target (rows sharing the target)."),

@@ -25,6 +25,15 @@ _YEAR_IN_PATH = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 #: break is not one: damaged copies break lines in the middle of sentences.
 _SENTENCE_END = re.compile(r"[。！？!?；;]|\n\s*\n")
 _MAX_SENTENCE = 600
+#: A line that stands alone although it has no full stop: a heading (一、 / （一） / 第一部分) or a short title.
+_HEADING_LINE = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分|\d+[、.．])"
+)
+_SHORT_LINE = 24
+
+
+def _stands_alone(line: str) -> bool:
+    return len(line.strip()) <= _SHORT_LINE or _HEADING_LINE.match(line) is not None
 
 
 @dataclass
@@ -79,11 +88,25 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     s = lo
     for m in _SENTENCE_END.finditer(text, lo, start):
         s = m.end()
-    m = _SENTENCE_END.search(text, end, min(len(text), end + _MAX_SENTENCE))
-    if m is None:
+    stop = _SENTENCE_END.search(text, end, min(len(text), end + _MAX_SENTENCE))
+    if stop is None:
         e = min(len(text), end + _MAX_SENTENCE)
     else:
-        e = m.start() if m.group().isspace() else m.end()
+        e = stop.start() if stop.group().isspace() else stop.end()
+    # Headings and short title lines end at their line break.
+    for nl in range(start - 1, s - 1, -1):
+        if text[nl] == "\n":
+            prev = text.rfind("\n", 0, nl) + 1
+            if _stands_alone(text[prev:nl]):
+                s = nl + 1
+                break
+    nl = text.find("\n", end, e)
+    while nl != -1:
+        nxt = text.find("\n", nl + 1)
+        if _stands_alone(text[nl + 1 : nxt if nxt != -1 else len(text)]):
+            e = nl
+            break
+        nl = text.find("\n", nl + 1, e)
     while s < start and text[s].isspace():
         s += 1
     while e > end and text[e - 1].isspace():
@@ -104,8 +127,8 @@ def process_file(path: str, sha256: str) -> DocResult:
     row = empty_document(path, sha256, doc_id)
     try:
         src = read_document(path)
-    except DocumentError as e:
-        row["error"] = str(e)
+    except DocumentError as err:
+        row["error"] = str(err)
         return row_only(row)
     nt = normalize(src.text)
     ctx = analyse(nt.text)
@@ -136,8 +159,8 @@ def process_file(path: str, sha256: str) -> DocResult:
         for k, v in spec.items():
             if k not in rec:
                 rec[k] = _cell(v)
-        s, e = sentence_bounds(text, item.start, item.end)
-        rec["sentence"], rec["sentence_start"], rec["sentence_end"] = text[s:e], s, e
+        s0, s1 = sentence_bounds(text, item.start, item.end)
+        rec["sentence"], rec["sentence_start"], rec["sentence_end"] = text[s0:s1], s0, s1
         out.append(rec)
     row["items"] = len(out)
     return DocResult(row, out)
