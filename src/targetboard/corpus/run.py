@@ -33,6 +33,8 @@ from targetboard.text.readers import SUPPORTED_SUFFIXES
 ENGINES = ("local", "dask")
 #: Files per task: amortises the process round trip over a few small documents.
 CHUNK = 4
+#: How long to wait for a Dask scheduler before telling the user it cannot be reached.
+CONNECT_TIMEOUT = "10s"
 
 
 class CorpusError(Exception):
@@ -149,7 +151,7 @@ def _connect(scheduler: str | None) -> Any:
     from distributed import Client
 
     try:
-        return Client(scheduler, timeout="10s")
+        return Client(scheduler, timeout=CONNECT_TIMEOUT)
     except OSError as e:
         raise CorpusError(f"{scheduler}: cannot reach the Dask scheduler ({e})") from e
 
@@ -180,17 +182,19 @@ def extract_corpus(
     if not dirs:
         raise CorpusError("no folders given")
     files = discover(dirs)
+    own_client = None
+    if engine == "dask" and client is None:
+        client = own_client = _connect(scheduler)
     try:
         ds = Dataset.open_or_create(out, fmt)
     except DatasetError as e:
+        if own_client is not None:
+            own_client.close()
         raise CorpusError(str(e)) from e
     t0 = time.perf_counter()
     summary = RunSummary(Path(out), found=len(files))
     todo, direct = _plan(files, ds, summary)
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    own_client = None
-    if engine == "dask" and client is None:
-        client = own_client = _connect(scheduler)
     show = sys.stderr.isatty() if progress is None else progress
     from tqdm import tqdm
 
