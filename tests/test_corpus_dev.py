@@ -1,4 +1,4 @@
-"""The development corpus (../shared/corpus/dev, read in place) through `corpus extract` and `corpus link`, end to end."""
+"""The development corpus (../shared/corpus/dev, read in place) through `corpus extract` and `link`."""
 
 from __future__ import annotations
 
