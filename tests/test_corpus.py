@@ -278,17 +278,18 @@ def test_two_jobs_give_the_same_dataset(built, tmp_path):
 
 def test_extra_extractor_fields_flow_through(tmp_path, monkeypatch):
     """Fields the extractor adds later (confidence, anything else) become columns without code changes."""
-    from targetboard.model.items import Item
+    from targetboard.corpus import worker
 
-    original = Item.to_dict
+    original = worker.extract_normalized
 
-    def with_extras(self):
-        d = original(self)
-        d["confidence"] = 0.4 if d["kind"] == "outcome" and d["value"] == 7.6 else 0.9
-        d["parent"] = {"objective": 1}
-        return d
+    def with_extras(nt, **kw):
+        items = original(nt, **kw)
+        for i in items:
+            i.extra = {"confidence": 0.4 if i.kind == "outcome" and i.value == 7.6 else 0.9,
+                       "parent": {"objective": 1}}
+        return items
 
-    monkeypatch.setattr(Item, "to_dict", with_extras)
+    monkeypatch.setattr(worker, "extract_normalized", with_extras)
     root = corpus_fixture.build(tmp_path / "docs")
     ds = tmp_path / "ds"
     corpus.extract_corpus([root], ds, jobs=1)
@@ -301,6 +302,18 @@ def test_extra_extractor_fields_flow_through(tmp_path, monkeypatch):
     links = corpus.links(ds)
     gdp = links[(links.region_code == "321182") & (links.period == "2022") & (links.measure == "growth")]
     assert list(gdp["outcome_value"]) == [7.5] and gdp["ambiguity"].isna().all()
+
+
+def test_spec_dict_agrees_with_to_dict(dev_dir):
+    from targetboard.corpus.worker import spec_dict
+    from targetboard.extract import extract
+
+    items = extract(read_document(dev_dir / "doc047.txt").text) + extract(read_document(dev_dir / "seed.txt").text)
+    items[0].extra = {"confidence": 0.5}
+    for item in items:
+        fast, slow = spec_dict(item), item.to_dict()
+        assert {k: fast[k] for k in slow} == slow
+        assert set(fast) - set(slow) <= {"rule", "table"}
 
 
 def test_unit_rules():

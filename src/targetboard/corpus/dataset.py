@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -100,7 +101,7 @@ def write_table(table: pa.Table, path: Path, fmt: str, labels: dict[str, str] | 
     tmp = _tmp_for(path)
     try:
         if fmt == "parquet":
-            pq.write_table(table, tmp, compression="zstd")
+            pq.write_table(table, tmp)
         elif fmt == "csv":
             with open(tmp, "wb") as f:
                 f.write("\ufeff".encode())
@@ -200,30 +201,29 @@ class Dataset:
             f.unlink()
 
     # --- writing ------------------------------------------------------------------------------------
-    def write_batch(self, documents: list[dict[str, Any]], items: list[dict[str, Any]]) -> None:
+    def write_batch(self, documents: list[pa.Table], items: list[pa.Table]) -> None:
         """Write one batch atomically: item parts, document parts, then the manifest entry."""
         number = 1 + max((int(b["id"]) for b in self.manifest["batches"]), default=0)
-        extras = sorted({k for r in items for k in r} - {c.name for c in item_columns()})
-        item_cols = item_columns(extras)
+        docs = pa.concat_tables(documents)
+        its = _concat_items(items)
         files: list[str] = []
-        for table, rows, cols in (("items", items, item_cols), ("documents", documents, DOCUMENT_COLUMNS)):
-            if not rows:
+        for table, t in (("items", its), ("documents", docs)):
+            if t.num_rows == 0:
                 continue
             if self.format == "parquet":
-                by_year: dict[int | None, list[dict[str, Any]]] = {}
-                for r in rows:
-                    by_year.setdefault(r.get("year"), []).append(r)
-                groups = sorted(by_year.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
-                for year, group in groups:
+                years = t.column("year")
+                for year in sorted(pc.unique(years).to_pylist(), key=lambda y: (y is None, y or 0)):
+                    part = t.filter(pc.is_null(years) if year is None else pc.equal(years, year))
                     rel = f"{table}/year={NULL_PARTITION if year is None else year}/part-{number:06d}.parquet"
-                    write_table(to_table(group, cols), self.root / rel, "parquet")
+                    write_table(part, self.root / rel, "parquet")
                     files.append(rel)
             else:
                 rel = f"{table}/part-{number:06d}{_SUFFIX[self.format]}"
-                write_table(to_table(rows, cols), self.root / rel, self.format, {c.name: c.description for c in cols})
+                cols = DOCUMENT_COLUMNS if table == "documents" else item_columns()
+                write_table(t, self.root / rel, self.format, {c.name: c.description for c in cols})
                 files.append(rel)
         self.manifest["batches"].append(
-            {"id": number, "files": files, "documents": len(documents), "items": len(items)}
+            {"id": number, "files": files, "documents": docs.num_rows, "items": its.num_rows}
         )
         self._save_manifest()
 
@@ -341,6 +341,20 @@ class Dataset:
         _atomic_write_bytes(self.root / "codebook.json",
                             json.dumps(book, ensure_ascii=False, indent=1).encode("utf-8"))
         _atomic_write_bytes(self.root / "codebook.md", _codebook_md(book).encode("utf-8"))
+
+
+def _concat_items(tables: list[pa.Table]) -> pa.Table:
+    """Item tables whose extra extractor fields differ, as one table in the codebook's column order."""
+    names = {n for t in tables for n in t.column_names}
+    cols = item_columns(sorted(names - {c.name for c in item_columns()}))
+    schema = arrow_schema(cols)
+    filled = []
+    for t in tables:
+        for c in cols:
+            if c.name not in t.column_names:
+                t = t.append_column(pa.field(c.name, c.type), pa.array([None] * t.num_rows, type=c.type))
+        filled.append(t.select(schema.names).cast(schema))
+    return pa.concat_tables(filled) if filled else schema.empty_table()
 
 
 def _restore_types(t: pa.Table, known: dict[str, Column]) -> pa.Table:

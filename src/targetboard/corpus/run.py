@@ -9,6 +9,7 @@ already in the dataset are decided deterministically (the first path in sorted o
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import time
@@ -18,9 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from targetboard.corpus.dataset import Dataset, DatasetError
 from targetboard.corpus.worker import (
+    Chunk,
     DocResult,
+    chunk_of,
     document_id,
     duplicate_id,
     empty_document,
@@ -108,14 +113,14 @@ def _plan(files: list[str], ds: Dataset, summary: RunSummary) -> tuple[list[tupl
     return todo, direct
 
 
-def _local_results(chunks: list[list[tuple[str, str]]], jobs: int) -> Iterator[list[DocResult]]:
+def _local_results(chunks: list[list[tuple[str, str]]], jobs: int) -> Iterator[Chunk]:
     if jobs <= 1 or len(chunks) <= 1:
         for c in chunks:
             yield process_chunk(c)
         return
     window = jobs * 4
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: set[Future[list[DocResult]]] = set()
+        pending: set[Future[Chunk]] = set()
         it = iter(chunks)
         for c in it:
             pending.add(pool.submit(process_chunk, c))
@@ -130,12 +135,12 @@ def _local_results(chunks: list[list[tuple[str, str]]], jobs: int) -> Iterator[l
                 yield f.result()
 
 
-def _dask_results(chunks: list[list[tuple[str, str]]], client: Any) -> Iterator[list[DocResult]]:
+def _dask_results(chunks: list[list[tuple[str, str]]], client: Any) -> Iterator[Chunk]:
     from distributed import as_completed
 
     window = max(4, 4 * sum(client.nthreads().values()))
     it = iter(chunks)
-    first = [client.submit(process_chunk, c, pure=False) for c, _ in zip(it, range(window), strict=False)]
+    first = [client.submit(process_chunk, c, pure=False) for c in itertools.islice(it, window)]
     ac = as_completed(first)
     for fut in ac:
         nxt = next(it, None)
@@ -199,38 +204,42 @@ def extract_corpus(
     from tqdm import tqdm
 
     bar = tqdm(total=len(todo) + len(direct), unit="doc", file=sys.stderr, disable=not show, smoothing=0.1)
-    docs: list[dict[str, Any]] = []
-    items: list[dict[str, Any]] = []
+    doc_parts: list[pa.Table] = []
+    item_parts: list[pa.Table] = []
+    pending = [0, 0]  # documents and items not yet written
 
-    def take(results: list[DocResult]) -> None:
-        for r in results:
-            d = r.document
-            docs.append(d)
-            items.extend(r.items)
-            if d.get("duplicate_of"):
+    def take(chunk: Chunk) -> None:
+        for d in chunk.documents.select(["duplicate_of", "error", "characters", "items"]).to_pylist():
+            if d["duplicate_of"]:
                 summary.duplicates += 1
-            elif d.get("error"):
+            elif d["error"]:
                 summary.unreadable += 1
                 summary.errors.append(str(d["error"]))
             else:
                 summary.extracted += 1
-                summary.items += len(r.items)
-                summary.characters += int(d.get("characters") or 0)
-        bar.update(len(results))
+                summary.items += int(d["items"] or 0)
+                summary.characters += int(d["characters"] or 0)
+        doc_parts.append(chunk.documents)
+        item_parts.append(chunk.items)
+        pending[0] += chunk.documents.num_rows
+        pending[1] += chunk.items.num_rows
+        bar.update(chunk.documents.num_rows)
         bar.set_postfix(chars=f"{summary.characters:,}", items=summary.items, refresh=False)
-        if len(docs) >= batch_size or len(items) >= 50 * batch_size:
+        if pending[0] >= batch_size or pending[1] >= 50 * batch_size:
             flush()
 
     def flush() -> None:
-        if docs:
-            ds.write_batch(docs, items)
-            docs.clear()
-            items.clear()
+        if pending[0]:
+            ds.write_batch(doc_parts, item_parts)
+            doc_parts.clear()
+            item_parts.clear()
+            pending[0] = pending[1] = 0
             if on_batch is not None:
                 on_batch(len(ds.batches))
 
     try:
-        take(direct)
+        if direct:
+            take(chunk_of(direct))
         results = _dask_results(chunks, client) if engine == "dask" else _local_results(chunks, jobs)
         for res in results:
             take(res)
