@@ -30,7 +30,6 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -211,9 +210,12 @@ class Dataset:
             if t.num_rows == 0:
                 continue
             if self.format == "parquet":
-                years = t.column("year")
-                for year in sorted(pc.unique(years).to_pylist(), key=lambda y: (y is None, y or 0)):
-                    part = t.filter(pc.is_null(years) if year is None else pc.equal(years, year))
+                t = t.combine_chunks()  # one chunk per column: `take` on hundreds of small chunks is slow
+                rows_of: dict[int | None, list[int]] = {}
+                for i, y in enumerate(t.column("year").to_pylist()):
+                    rows_of.setdefault(y, []).append(i)
+                for year in sorted(rows_of, key=lambda y: (y is None, y or 0)):
+                    part = t.take(pa.array(rows_of[year], pa.int64()))
                     rel = f"{table}/year={NULL_PARTITION if year is None else year}/part-{number:06d}.parquet"
                     write_table(part, self.root / rel, "parquet")
                     files.append(rel)
@@ -350,6 +352,9 @@ def _concat_items(tables: list[pa.Table]) -> pa.Table:
     schema = arrow_schema(cols)
     filled = []
     for t in tables:
+        if t.schema.equals(schema):  # the usual case: cheap
+            filled.append(t)
+            continue
         for c in cols:
             if c.name not in t.column_names:
                 t = t.append_column(pa.field(c.name, c.type), pa.array([None] * t.num_rows, type=c.type))
