@@ -40,7 +40,11 @@ GiB = 1024**3
 
 
 class PeakRSS:
-    """Samples RSS of this process plus all descendants in a thread; `peak` is the largest sum seen."""
+    """Samples RSS of this process plus all descendants in a thread; `peak` is the largest sum seen.
+
+    It also keeps the last CPU time (user + system) seen for each process, so `cpu` is the CPU time
+    the run obtained, which on a shared machine says how much of the wall time was spent waiting for a core.
+    """
 
     def __init__(self, interval: float = 0.05) -> None:
         import psutil
@@ -49,6 +53,7 @@ class PeakRSS:
         self._interval = interval
         self._stop = threading.Event()
         self.peak = 0
+        self._cpu: dict[int, float] = {}
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> int:
@@ -58,6 +63,8 @@ class PeakRSS:
         for p in [self._proc, *self._proc.children(recursive=True)]:
             try:
                 total += p.memory_info().rss
+                t = p.cpu_times()
+                self._cpu[p.pid] = t.user + t.system
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 pass
         return total
@@ -67,8 +74,13 @@ class PeakRSS:
             self.peak = max(self.peak, self._sample())
             self._stop.wait(self._interval)
 
+    @property
+    def cpu(self) -> float:
+        return sum(self._cpu.values()) - self._cpu0
+
     def __enter__(self) -> PeakRSS:
         self.peak = self._sample()
+        self._cpu0 = sum(self._cpu.values())
         self._thread.start()
         return self
 
@@ -107,6 +119,7 @@ def load() -> str:
 
 
 def run_once(label: str, corpus: Path, work: Path, **kw: object) -> dict[str, float | str | int]:
+    print(f"{label}: running (load averages {load()})", flush=True)
     from targetboard.corpus import extract_corpus
 
     out = work / f"ds-{label.replace(' ', '-')}"
@@ -115,9 +128,11 @@ def run_once(label: str, corpus: Path, work: Path, **kw: object) -> dict[str, fl
         summary = extract_corpus([corpus], out, progress=False, **kw)  # type: ignore[arg-type]
         seconds = time.perf_counter() - t0
     shutil.rmtree(out)
+    print(f"{label}: {seconds:.1f} s, peak RSS {rss.peak / 2**20:.0f} MiB, CPU {rss.cpu:.0f} s "
+          f"(load averages {load()})", flush=True)
     return {"label": label, "docs": summary.extracted, "chars": summary.characters, "items": summary.items,
             "seconds": seconds, "docs_s": summary.extracted / seconds, "chars_s": summary.characters / seconds,
-            "peak": rss.peak}
+            "peak": rss.peak, "cpu": rss.cpu}
 
 
 def main() -> int:
@@ -136,7 +151,8 @@ def main() -> int:
         corpus.mkdir()
         t0 = time.perf_counter()
         n, chars = make_corpus(args.corpus, corpus, args.docs)
-        print(f"corpus: {n:,} documents, {chars:,} characters (generated in {time.perf_counter() - t0:.1f} s)")
+        print(f"corpus: {n:,} documents, {chars:,} characters (generated in {time.perf_counter() - t0:.1f} s)",
+              flush=True)
         results = [run_once("1 job", corpus, work, jobs=1), run_once("2 jobs", corpus, work, jobs=2)]
         if not args.skip_dask:
             from distributed import Client, LocalCluster
@@ -146,16 +162,21 @@ def main() -> int:
                 results.append(run_once("dask 2 workers", corpus, work, engine="dask", client=client))
     print(f"load averages after: {load()}")
     print()
-    print("| run | documents | items | seconds | documents/s | characters/s | peak RSS (MiB) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| run | documents | items | seconds | documents/s | characters/s | peak RSS (MiB) | CPU s | CPUs obtained |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(f"| {r['label']} | {r['docs']:,} | {r['items']:,} | {r['seconds']:.1f} | {r['docs_s']:.0f} | "
-              f"{r['chars_s']:,.0f} | {int(r['peak']) / 2**20:.0f} |")
+              f"{r['chars_s']:,.0f} | {int(r['peak']) / 2**20:.0f} | {r['cpu']:.0f} | "
+              f"{float(r['cpu']) / float(r['seconds']):.2f} |")
     speedup = float(results[0]["seconds"]) / float(results[1]["seconds"])
     peak = max(int(r["peak"]) for r in results)
     ok_speed, ok_mem = speedup >= 1.8, peak < GiB
     print()
     print(f"speed-up 1 -> 2 jobs: {speedup:.2f}x (goal >= 1.8: {'PASS' if ok_speed else 'FAIL'})")
+    # CPU time per document barely depends on contention: its ratio says what parallelism costs in work.
+    work_ratio = float(results[1]["cpu"]) / float(results[0]["cpu"])
+    print(f"CPU time 2 jobs / 1 job: {work_ratio:.2f} (1.00 = no parallel overhead; the speed-up an idle "
+          f"2-core machine allows is about {2 / work_ratio:.2f}x)")
     print(f"peak RSS: {peak / 2**20:.0f} MiB (goal < 1024 MiB: {'PASS' if ok_mem else 'FAIL'})")
     if len(results) > 2:
         print(f"dask / 1 job: {float(results[0]['seconds']) / float(results[2]['seconds']):.2f}x")

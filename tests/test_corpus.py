@@ -390,3 +390,10 @@ def test_cli_does_not_import_pandas_at_start_up():
     code = "import sys, targetboard.cli; print('pandas' in sys.modules, 'pyarrow' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_progress_bar_shows_documents_characters_items(tmp_path, capsys):
+    root = corpus_fixture.build(tmp_path / "docs")
+    corpus.extract_corpus([root], tmp_path / "ds", jobs=1, progress=True)
+    err = capsys.readouterr().err
+    assert "7/7" in err and "chars=" in err and "items=14" in err
