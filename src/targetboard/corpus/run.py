@@ -36,8 +36,15 @@ from targetboard.corpus.worker import (
 from targetboard.text.readers import SUPPORTED_SUFFIXES
 
 ENGINES = ("local", "dask")
-#: Files per task: amortises the process round trip over a few small documents.
-CHUNK = 4
+#: Most files per task. A task's round trip (pickling the paths and the Arrow tables back, and for Dask
+#: the scheduler's bookkeeping) costs about as much as extracting a small document, so large corpora
+#: send up to 32 files per task; small ones send fewer so that every worker gets some.
+MAX_CHUNK = 32
+
+
+def chunk_size(files: int, workers: int) -> int:
+    """Files per task: at least 16 tasks per worker when there are enough files, at most MAX_CHUNK files."""
+    return max(1, min(MAX_CHUNK, files // (16 * max(1, workers))))
 #: How long to wait for a Dask scheduler before telling the user it cannot be reached.
 CONNECT_TIMEOUT = "10s"
 
@@ -199,7 +206,9 @@ def extract_corpus(
     t0 = time.perf_counter()
     summary = RunSummary(Path(out), found=len(files))
     todo, direct = _plan(files, ds, summary)
-    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    workers = sum(client.nthreads().values()) if engine == "dask" else jobs
+    size = chunk_size(len(todo), workers)
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     show = sys.stderr.isatty() if progress is None else progress
     from tqdm import tqdm
 
