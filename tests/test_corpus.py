@@ -21,7 +21,7 @@ from targetboard.corpus.regions import region_code, region_from_path, region_fro
 from targetboard.text import read_document
 
 sys.path.insert(0, str(Path(__file__).parent))
-import corpus_fixture
+import test_corpus_fixture as corpus_fixture
 
 # Hand-computed from tests/corpus_fixture.py.
 # path suffix -> (format, encoding, genre, region, region_code, region_source, year, items incl. tasks)

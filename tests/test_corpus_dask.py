@@ -13,7 +13,7 @@ import targetboard.corpus as corpus
 from targetboard.cli import main
 
 sys.path.insert(0, str(Path(__file__).parent))
-import corpus_fixture
+import test_corpus_fixture as corpus_fixture
 
 distributed = pytest.importorskip("distributed")
 

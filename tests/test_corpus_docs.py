@@ -11,7 +11,7 @@ import pytest
 import targetboard.corpus as corpus
 
 sys.path.insert(0, str(Path(__file__).parent))
-import corpus_fixture
+import test_corpus_fixture as corpus_fixture
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "research.md"
 duckdb = pytest.importorskip("duckdb")

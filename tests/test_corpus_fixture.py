@@ -52,7 +52,7 @@ JR_2022_PARAS = [
     "今年经济社会发展的主要预期目标是：地区生产总值增长7%，固定资产投资增长10%以上。",
 ]
 
-# 句容市 2022 statistical bulletin (Big5... no: GB18030 text with header).
+# 句容市 2022 statistical bulletin (GB18030 text with a header).
 JR_BULLETIN_2022 = """SOURCE: test
 TYPE: B
 REGION: 江苏省镇江市句容市
@@ -85,3 +85,13 @@ def build(root: Path) -> Path:
     (root / "重复" / "bulletin2022-copy.txt").write_bytes(JR_BULLETIN_2022.encode("gb18030"))
     (root / "重复" / "broken.docx").write_bytes(b"this is not a zip file at all")
     return root
+
+
+def test_the_written_corpus_has_every_case(tmp_path: Path) -> None:
+    """The corpus the expectations are computed from: formats, encodings, a duplicate, an unreadable file."""
+    root = build(tmp_path / "docs")
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    assert files == ["句容市/bulletin2022.txt", "句容市/report2022.docx", "扬中市/bulletin2022.html",
+                     "扬中市/yz2022.txt", "扬中市/yz2023.txt", "重复/broken.docx", "重复/bulletin2022-copy.txt"]
+    assert (root / "重复" / "bulletin2022-copy.txt").read_bytes() == (root / "句容市" / "bulletin2022.txt").read_bytes()
+    (root / "扬中市" / "yz2023.txt").read_bytes().decode("gb18030")
