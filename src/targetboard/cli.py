@@ -203,6 +203,9 @@ def _register() -> None:
 
 
 _register()
+from targetboard.cli_corpus import corpus  # noqa: E402  (the research-dataset commands)
+
+main.add_command(corpus)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
