@@ -80,6 +80,8 @@ _SPEC_DESCRIPTIONS: dict[str, Column] = {
     "rank": Column("rank", pa.int64(), "Ranking items: the rank (首位 -> 1)."),
     "peer_group": Column("peer_group", pa.string(), "Ranking items: among whom (镇江, 全省, 六区两县)."),
     "region": Column("region", pa.string(), "The region the item itself names, else null (see documents.region)."),
+    "region_code": Column("region_code", pa.string(), "GB/T 2260 code of the item's `region` where the shipped "
+                          "divisions resolve it (Jiangsu), else null."),
     "rule": Column("rule", pa.string(), "Which extractor rule produced the item (for reviewers)."),
     "table": Column("table", pa.bool_(), "True when the item comes from a text-form table row."),
     "confidence": Column("confidence", pa.float64(), "The extractor's confidence in the item (0-1); null when the "
@@ -101,7 +103,7 @@ ITEM_SENTENCE_COLUMNS: tuple[Column, ...] = (
     Column("sentence_end", pa.int64(), "End (exclusive) of `sentence`."),
 )
 #: Fields always present as columns (typed), whether or not the extractor gives them.
-ITEM_FIXED_FIELDS: tuple[str, ...] = (*SPEC_FIELDS, "rule", "table", "confidence")
+ITEM_FIXED_FIELDS: tuple[str, ...] = (*SPEC_FIELDS, "region_code", "rule", "table", "confidence")
 
 
 def item_columns(extra_fields: list[str] | tuple[str, ...] = ()) -> tuple[Column, ...]:
