@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -156,6 +156,7 @@ def load_series(
     first_year: int,
     last_year: int,
     as_of: str | None = None,
+    series: Collection[tuple[int, str]] | None = None,
 ) -> dict[tuple[str, str], list[Row[Any]]]:
     """Observations the analytics need, by (region code, indicator).
 
@@ -166,6 +167,13 @@ def load_series(
     - for earlier years, December and the months that are some series' latest in `last_year`, which
       are what the seasonal share compares.
     A province (20,000 series) then reads about a quarter of ten years' rows.
+
+    `series` (the (region id, indicator) pairs a status needs) narrows `last_year` further: its latest
+    month is read first, and earlier months only for the series that month does not settle (no
+    year-to-date row there with both a value and a growth rate). Why that is enough: a settled series'
+    every reading (level, growth, latest) comes from that row, the highest position of the year, so
+    the earlier months could change nothing; and they are most of the year's rows. Without `series`,
+    every month is read, as a ranking of some earlier month needs.
     """
     regions = sorted(set(region_ids))
     indicators = sorted(set(indicator_ids))
@@ -174,11 +182,6 @@ def load_series(
         return out
     cutoff = Period.parse(as_of) if as_of else None
     conn = session.connection()
-    columns = (
-        Region.code.label("region_code"), Observation.indicator_id.label("indicator_id"),
-        Observation.period_code.label("period"), Observation.ytd.label("ytd"), Observation.value.label("value"),
-        Observation.growth.label("growth"),
-    )
     latest_months: set[int] = set()
     gc_was_enabled = gc.isenabled()
     gc.disable()  # hundreds of thousands of rows: the collector would rescan them again and again
@@ -189,31 +192,99 @@ def load_series(
         last_month = cutoff.last_month if cutoff is not None and cutoff.year == last_year else 12
         existing = _existing_codes(conn, _codes_ending_in([last_year], set(range(1, last_month + 1))))
         month_of = {code: _last_month(code) for code in existing}
-        in_current_year = Observation.period_code.in_(existing)
-        for chunk in _chunks(regions, 500):
-            current = (select(*columns).join(Region, Region.id == Observation.region_id)
-                       .where(Observation.region_id.in_(list(chunk)), Observation.indicator_id.in_(indicators),
-                              in_current_year))
-            series_latest: dict[tuple[str, str], int] = {}
-            for row in conn.execute(current):
-                month = month_of[row.period]
-                key = (row.region_code, row.indicator_id)
-                out[key].append(row)
-                if month > series_latest.get(key, 0):
-                    series_latest[key] = month
-            latest_months.update(series_latest.values())
+        series_latest: dict[tuple[str, str], int] = {}
+        if series is not None and existing:
+            top = max(month_of.values())
+            top_codes = [c for c in existing if month_of[c] == top]
+            _read(conn, regions, indicators, top_codes, out, month_of, series_latest)
+            settled = _settled(out, top)
+            lagging = [(r, i) for r, i in series if (r, i) not in settled]
+            if lagging:
+                earlier = [c for c in existing if month_of[c] != top]
+                _read_lagging(conn, lagging, earlier, out, month_of, series_latest)
+        else:
+            _read(conn, regions, indicators, existing, out, month_of, series_latest)
+        latest_months.update(series_latest.values())
         if first_year < last_year:
             codes = _existing_codes(conn, _codes_ending_in(range(first_year, last_year), latest_months | {12}))
-            for chunk in _chunks(regions, 500):
-                earlier = (select(*columns).join(Region, Region.id == Observation.region_id)
-                           .where(Observation.region_id.in_(list(chunk)), Observation.indicator_id.in_(indicators),
-                                  Observation.period_code.in_(codes)))
-                for row in conn.execute(earlier):
-                    out[(row.region_code, row.indicator_id)].append(row)
+            _read(conn, regions, indicators, codes, out, None, None)
     finally:
         if gc_was_enabled:
             gc.enable()
     return out
+
+
+def _columns() -> tuple[Any, ...]:
+    return (
+        Region.code.label("region_code"), Observation.indicator_id.label("indicator_id"),
+        Observation.period_code.label("period"), Observation.ytd.label("ytd"), Observation.value.label("value"),
+        Observation.growth.label("growth"), Region.id.label("region_id"),
+    )
+
+
+def _read(conn: Connection, regions: Sequence[int], indicators: Sequence[str], codes: Sequence[str],
+          out: dict[tuple[str, str], list[Row[Any]]], month_of: dict[str, int] | None,
+          series_latest: dict[tuple[str, str], int] | None) -> None:
+    """Append the rows of these regions, indicators and period codes to `out`; with `month_of`, note each
+    series' latest month in `series_latest`. `.all()` fetches in one call (iterating a result fetches row
+    by row, which cost as much as the query itself on SQLite)."""
+    if not codes:
+        return
+    for chunk in _chunks(regions, 500):
+        q = (select(*_columns()).join(Region, Region.id == Observation.region_id)
+             .where(Observation.region_id.in_(list(chunk)), Observation.indicator_id.in_(list(indicators)),
+                    Observation.period_code.in_(list(codes))))
+        rows = conn.execute(q).all()
+        if month_of is None or series_latest is None:
+            for row in rows:
+                out[(row.region_code, row.indicator_id)].append(row)
+            continue
+        for row in rows:
+            key = (row.region_code, row.indicator_id)
+            out[key].append(row)
+            month = month_of[row.period]
+            if month > series_latest.get(key, 0):
+                series_latest[key] = month
+
+
+def _settled(out: dict[tuple[str, str], list[Row[Any]]], top: int) -> set[tuple[int, str]]:
+    """(region id, indicator) of the series that have, at month `top`, a row from January (year to date,
+    or a period starting in January) with both a value and a growth rate."""
+    settled: set[tuple[int, str]] = set()
+    for rows in out.values():
+        for row in rows:
+            if (row.value is not None and row.growth is not None
+                    and (row.ytd or Period.parse(row.period).first_month == 1)):
+                settled.add((row.region_id, row.indicator_id))
+                break
+    return settled
+
+
+def _read_lagging(conn: Connection, lagging: Sequence[tuple[int, str]], codes: Sequence[str],
+                  out: dict[tuple[str, str], list[Row[Any]]], month_of: dict[str, int],
+                  series_latest: dict[tuple[str, str], int]) -> None:
+    """The earlier months of the series their latest month does not settle: one query per set of
+    indicators that regions share (a quarterly indicator late everywhere is one query), keeping only
+    the pairs asked for."""
+    if not codes:
+        return
+    wanted = set(lagging)
+    by_region: dict[int, set[str]] = defaultdict(set)
+    for region_id, indicator_id in lagging:
+        by_region[region_id].add(indicator_id)
+    groups: dict[frozenset[str], list[int]] = defaultdict(list)
+    for region_id, inds in by_region.items():
+        groups[frozenset(inds)].append(region_id)
+    for inds, regions in groups.items():
+        found: dict[tuple[str, str], list[Row[Any]]] = defaultdict(list)
+        _read(conn, sorted(regions), sorted(inds), codes, found, None, None)
+        for key, rows in found.items():
+            for row in rows:
+                if (row.region_id, row.indicator_id) in wanted:
+                    out[key].append(row)
+                    month = month_of[row.period]
+                    if month > series_latest.get(key, 0):
+                        series_latest[key] = month
 
 
 def revisions_for(session: Session, observation_id: int) -> list[ObservationRevision]:

@@ -105,6 +105,7 @@ def status_rows(
         rows = session.connection().execute(q).all()
         specs: list[TargetSpec] = []
         region_ids: set[int] = set()
+        wanted: set[tuple[int, str]] = set()
         for (tid, iid, measure, comparator, value, high, unit, period, _metric, _item, _text, _plan, plan_year,
              region_id, code, _name) in rows:
             ind = indicators.get(iid or "")
@@ -120,12 +121,13 @@ def status_rows(
                 year=_period_year(period, plan_year), higher_is_better=ind.higher_is_better,
             ))
             region_ids.add(region_id)
+            wanted.add((region_id, ind.id))
         statuses: dict[str, TargetStatus] = {}
         if specs:
             first = min(sp.year for sp in specs) - HISTORY_YEARS
             last = max(sp.year for sp in specs)
             series = load_series(session, region_ids, {sp.indicator_id for sp in specs}, first_year=first,
-                                 last_year=last, as_of=as_of)
+                                 last_year=last, as_of=as_of, series=wanted)
             evaluated = evaluate_many(specs, series, as_of=as_of, thresholds=thresholds or Thresholds())
             statuses = {st.target_id: st for st in evaluated}
         return [
@@ -208,7 +210,8 @@ def forecast_year_end_rank(
                    higher_is_better=ind.higher_is_better)
         for r in group
     ]
-    series = load_series(session, [r.id for r in group], [ind.id], first_year=year - HISTORY_YEARS, last_year=year)
+    series = load_series(session, [r.id for r in group], [ind.id], first_year=year - HISTORY_YEARS, last_year=year,
+                         as_of=as_of, series=[(r.id, ind.id) for r in group])
     statuses = evaluate_many(specs, series, as_of=as_of, thresholds=Thresholds())
     forecasts = {st.target_id: st.forecast for st in statuses}
     return forecast_rank(forecasts, peers={r.code: r.name for r in group}, region_code=region.code,
