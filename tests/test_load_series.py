@@ -76,3 +76,25 @@ def test_narrowed_read_gives_the_same_statuses(db_url):
     assert by_id[f"{COUNTIES[1]}-level"].latest_period == "2022M05"  # the late county falls back to May
     assert by_id[f"{COUNTIES[2]}-growth"].explanation.endswith("（据数值推算），低于目标增速6.5%")  # from the levels
     assert all(r.ytd is True for rows in narrow.values() for r in rows)  # a bool, also on SQLite
+
+
+def test_growth_targets_skip_the_history_unless_their_growth_must_be_derived(db_url):
+    """`history=` empty (only growth targets): a series settled this year reads no earlier year, one whose
+    latest growth rate is missing still gets last year's level to derive it from."""
+    factory = connect(db_url)
+    with factory.begin() as s:
+        write_observations(s, _records(), entered_by="test")
+    with factory() as s:
+        codes = {code: rid for code, rid in s.execute(select(Region.code, Region.id).where(Region.code.in_(COUNTIES)))}
+        ids = [codes[c] for c in COUNTIES]
+        full = load_series(s, ids, ["gdp"], first_year=2019, last_year=2022, as_of="2022M06")
+        narrow = load_series(s, ids, ["gdp"], first_year=2019, last_year=2022, as_of="2022M06",
+                             series=[(i, "gdp") for i in ids], history=[])
+    assert [r.period for r in narrow[(COUNTIES[0], "gdp")]] == ["2022M06"]
+    assert any(r.period == "2021M06" for r in narrow[(COUNTIES[2], "gdp")])
+    growth = [sp for sp in _specs(codes) if sp.measure == "growth"]
+    a = evaluate_many(growth, full, as_of="2022M06")
+    b = evaluate_many(growth, narrow, as_of="2022M06")
+    assert [(x.status, x.latest_period, x.forecast, x.explanation) for x in a] == [
+        (x.status, x.latest_period, x.forecast, x.explanation) for x in b
+    ]

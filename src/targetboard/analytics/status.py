@@ -37,6 +37,7 @@ __all__ = [
     "evaluate_many",
     "evaluate_series",
     "load_thresholds",
+    "needs_history",
 ]
 
 
@@ -158,6 +159,18 @@ def _evaluate(target: TargetSpec, series: Series, cut: Cut | None, th: Threshold
         share=reading.share,
         basis=_Basis(target, reading, quantity, x, tolerance),
     )
+
+
+def needs_history(target: TargetSpec) -> bool:
+    """Whether judging ``target`` reads years before its own, whatever the data: a flow's level (the
+    seasonal share compares earlier years) and a change (on last year's full-year level).
+
+    Why it is exposed: a store can then skip the history of the other series (growth rates, stocks,
+    rates), which is most of what a province-wide status would read. A growth target may still need
+    last year's level when this year's growth is not reported; the store reads it for those series.
+    """
+    quantity = target.quantity
+    return quantity == "change" or (quantity == "level" and target.kind == "flow_ytd")
 
 
 def evaluate_series(target: TargetSpec, series: Series, *, as_of: str | None = None,

@@ -174,6 +174,7 @@ def load_series(
     last_year: int,
     as_of: str | None = None,
     series: Collection[tuple[int, str]] | None = None,
+    history: Collection[tuple[int, str]] | None = None,
 ) -> dict[tuple[str, str], list[SeriesRow]]:
     """Observations the analytics need, by (region code, indicator).
 
@@ -189,6 +190,11 @@ def load_series(
     every reading (level, growth, latest) comes from that row, the highest position of the year, so
     the earlier months could change nothing; and they are most of the year's rows. Without `series`,
     every month is read, as a ranking of some earlier month needs.
+
+    `history` (with `series`; see `analytics.needs_history`) narrows the earlier years to the series
+    whose targets compare with them (a flow's level, a change) and the series the latest month does
+    not settle (a growth rate may then be derived from last year's level). A growth rate or a stock
+    settled this year needs no history, and skipping it halves a province-wide read.
     """
     regions = sorted(set(region_ids))
     indicators = sorted(set(indicator_ids))
@@ -220,10 +226,18 @@ def load_series(
             lagging = [(r, i) for r, i in series if (code_of.get(r), i) not in settled]
             if lagging:
                 earlier = [c for c in existing if month_of[c] != top]
-                found = _read_lagging(conn, lagging, earlier, code_of)
+                found = _read_pairs(conn, lagging, earlier, code_of)
                 for key, rows in found.items():
                     out[key].extend(rows)
                     latest_months.add(max(month_of[row.period] for row in rows))
+            if history is not None:
+                back = set(history).union(lagging)
+                if first_year < last_year and back:
+                    codes = _existing_codes(conn, _codes_ending_in(range(first_year, last_year),
+                                                                   latest_months | {12}))
+                    for key, rows in _read_pairs(conn, sorted(back), codes, code_of).items():
+                        out[key].extend(rows)
+                return out
         else:
             _read(conn, regions, indicators, existing, code_of, out)
             for rows in out.values():
@@ -275,17 +289,16 @@ def _settled(out: Mapping[tuple[str, str], list[SeriesRow]]) -> set[tuple[str, s
     return settled
 
 
-def _read_lagging(conn: Connection, lagging: Sequence[tuple[int, str]], codes: Sequence[str],
-                  code_of: Mapping[int, str]) -> dict[tuple[str, str], list[SeriesRow]]:
-    """The earlier months of the series their latest month does not settle: one query per set of
-    indicators that regions share (a quarterly indicator late everywhere is one query), keeping only
-    the series asked for."""
+def _read_pairs(conn: Connection, pairs: Sequence[tuple[int, str]], codes: Sequence[str],
+               code_of: Mapping[int, str]) -> dict[tuple[str, str], list[SeriesRow]]:
+    """The observations of these (region id, indicator) series in these period codes: one query per set of
+    indicators that regions share (most regions share one), keeping only the series asked for."""
     found: dict[tuple[str, str], list[SeriesRow]] = defaultdict(list)
-    if not codes:
+    if not codes or not pairs:
         return found
-    wanted = {(code_of.get(r), i) for r, i in lagging}
+    wanted = {(code_of.get(r), i) for r, i in pairs}
     by_region: dict[int, set[str]] = defaultdict(set)
-    for region_id, indicator_id in lagging:
+    for region_id, indicator_id in pairs:
         by_region[region_id].add(indicator_id)
     groups: dict[frozenset[str], list[int]] = defaultdict(list)
     for region_id, inds in by_region.items():
