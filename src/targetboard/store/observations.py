@@ -251,6 +251,18 @@ def load_series(
     return out
 
 
+#: Built once: a status read runs it per region group, and building a statement costs more than a
+#: county's rows (the compiled form is cached by SQLAlchemy either way; the IN lists expand per call).
+_SERIES_QUERY = select(
+    Observation.region_id, Observation.indicator_id, Observation.period_code, Observation.ytd, Observation.value,
+    Observation.growth,
+).where(
+    Observation.region_id.in_(bindparam("regions", expanding=True)),
+    Observation.indicator_id.in_(bindparam("indicators", expanding=True)),
+    Observation.period_code.in_(bindparam("codes", expanding=True)),
+)
+
+
 def _read(conn: Connection, regions: Sequence[int], indicators: Sequence[str], codes: Sequence[str],
           code_of: Mapping[int, str], out: dict[tuple[str, str], list[SeriesRow]]) -> None:
     """Append the observations of these regions, indicators and period codes to `out`.
@@ -262,11 +274,8 @@ def _read(conn: Connection, regions: Sequence[int], indicators: Sequence[str], c
     if not codes:
         return
     for chunk in _chunks(regions, 500):
-        q = (select(Observation.region_id, Observation.indicator_id, Observation.period_code, Observation.ytd,
-                    Observation.value, Observation.growth)
-             .where(Observation.region_id.in_(list(chunk)), Observation.indicator_id.in_(list(indicators)),
-                    Observation.period_code.in_(list(codes))))
-        result = conn.execute(q)
+        result = conn.execute(_SERIES_QUERY, {"regions": list(chunk), "indicators": list(indicators),
+                                              "codes": list(codes)})
         try:
             raw = result.cursor.fetchall()
         finally:
