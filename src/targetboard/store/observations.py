@@ -128,9 +128,9 @@ def _last_month(code: str) -> int:
     return Period.parse(code).last_month
 
 
-def _existing_codes(conn: Connection, codes: list[str]) -> list[str]:
-    """The codes among `codes` that some observation uses (the period table is tiny)."""
-    return list(conn.scalars(select(PeriodRow.code).where(PeriodRow.code.in_(codes))))
+def _existing_codes(known: set[str], codes: list[str]) -> list[str]:
+    """The codes among `codes` that the period table holds (`known`, read once per call: it is tiny)."""
+    return [c for c in codes if c in known]
 
 
 def _codes_ending_in(years: Iterable[int], months: set[int]) -> list[str]:
@@ -214,7 +214,8 @@ def load_series(
         # with the period table and no rows of other years read only to be filtered out. Only codes that
         # exist (the small period table says which) are asked for.
         last_month = cutoff.last_month if cutoff is not None and cutoff.year == last_year else 12
-        existing = _existing_codes(conn, _codes_ending_in([last_year], set(range(1, last_month + 1))))
+        known = set(conn.scalars(select(PeriodRow.code).where(PeriodRow.year.between(first_year, last_year))))
+        existing = _existing_codes(known, _codes_ending_in([last_year], set(range(1, last_month + 1))))
         month_of = {code: _last_month(code) for code in existing}
         latest_months: set[int] = set()
         if series is not None and existing:
@@ -233,7 +234,7 @@ def load_series(
             if history is not None:
                 back = set(history).union(lagging)
                 if first_year < last_year and back:
-                    codes = _existing_codes(conn, _codes_ending_in(range(first_year, last_year),
+                    codes = _existing_codes(known, _codes_ending_in(range(first_year, last_year),
                                                                    latest_months | {12}))
                     for key, rows in _read_pairs(conn, sorted(back), codes, code_of).items():
                         out[key].extend(rows)
@@ -243,7 +244,7 @@ def load_series(
             for rows in out.values():
                 latest_months.add(max(month_of[row.period] for row in rows))
         if first_year < last_year:
-            codes = _existing_codes(conn, _codes_ending_in(range(first_year, last_year), latest_months | {12}))
+            codes = _existing_codes(known, _codes_ending_in(range(first_year, last_year), latest_months | {12}))
             _read(conn, regions, indicators, codes, code_of, out)
     finally:
         if gc_was_enabled:
