@@ -99,10 +99,15 @@ def status_rows(
         .join(Region, Region.id == Plan.region_id)
         .order_by(Plan.id, PlanItem.position)
     )
+    # The plans first, as a subquery: filtering on the joined plan let SQLite scan every target of the
+    # store (there are no statistics to tell it otherwise) for one county's 200.
+    plans = select(Plan.id)
     if region is not None:
-        q = q.where(Plan.region_id == region.id)
+        plans = plans.where(Plan.region_id == region.id)
     if year is not None:
-        q = q.where(Plan.year == year)
+        plans = plans.where(Plan.year == year)
+    if region is not None or year is not None:
+        q = q.where(PlanItem.plan_id.in_(plans.scalar_subquery()))
     conn = session.connection()
     # Plain tuples, not ORM objects: the loop below reads five fields per target.
     indicators: dict[str, tuple[str, str, str, str, bool]] = {
