@@ -70,12 +70,6 @@ def full_runs(first: float) -> int:
     return FULL_RUNS if first < 5.0 else 2
 
 
-def _bulk_kw(fn: Any) -> dict[str, Any]:
-    """`explain=False` for a bulk recompute when `status_rows` offers it (the Chinese text is built on
-    request since issue 6; before, every call built it)."""
-    return {"explain": False} if "explain" in inspect.signature(fn).parameters else {}
-
-
 def _sql(bench: Bench) -> tuple[str, str, str]:
     """(all rows of the four years a status reads, only the cells a June status uses, the key filter)."""
     columns = "SELECT r.code, o.indicator_id, o.period_code, o.ytd, o.value, o.growth, o.source "
@@ -91,11 +85,22 @@ def _sql(bench: Bench) -> tuple[str, str, str]:
     return wide, narrow, keys
 
 
-def _load_kw() -> dict[str, Any]:
-    """load_series as status_rows calls it (it takes as_of once it narrows its read to the cells used)."""
+def _load_kw(bench: Bench, work: Workload, region_ids: Sequence[int]) -> dict[str, Any]:
+    """load_series as status_rows calls it, for these regions: with as_of (since it narrows the read to
+    the cells used), and with the series and those needing history (since issue 6), when it takes them."""
     from targetboard.store.observations import load_series
 
-    return {"as_of": AS_OF} if "as_of" in inspect.signature(load_series).parameters else {}
+    params = inspect.signature(load_series).parameters
+    kw: dict[str, Any] = {"as_of": AS_OF} if "as_of" in params else {}
+    ids = set(region_ids)
+    if "series" in params:
+        kw["series"] = [(bench.counties[t.county_code], t.indicator.id) for t in work.targets
+                        if bench.counties[t.county_code] in ids]
+    if "history" in params:  # analytics.needs_history: a flow's level (the bench has no change targets)
+        kw["history"] = [(bench.counties[t.county_code], t.indicator.id) for t in work.targets
+                         if bench.counties[t.county_code] in ids and t.measure == "level"
+                         and t.indicator.kind == "flow_ytd"]
+    return kw
 
 
 def full_status_steps(bench: Bench, result: BackendResult, work: Workload) -> None:
@@ -114,7 +119,7 @@ def full_status_steps(bench: Bench, result: BackendResult, work: Workload) -> No
     result.steps.append(Step("baseline: DBAPI fetch, only the cells a status uses",
                              timed(lambda: dbapi_fetch(engine, narrow), 2, warmup=0),
                              f"{n_narrow:,} rows (M06, M12 + {PLAN_YEAR} to June)", key="fetch_narrow"))
-    load_kw = _load_kw()
+    load_kw = _load_kw(bench, work, list(bench.counties.values()))
 
     def load_full() -> int:
         with factory() as s:
@@ -126,11 +131,9 @@ def full_status_steps(bench: Bench, result: BackendResult, work: Workload) -> No
     result.steps.append(Step("baseline: load_series alone, as status_rows calls it", timed(load_full, 2, warmup=0),
                              f"{n_loaded:,} rows", key="load_full"))
 
-    bulk = _bulk_kw(status_rows)
-
     def full_status() -> list[Any]:
         with factory() as s:
-            return status_rows(s, year=PLAN_YEAR, as_of=AS_OF, **bulk)
+            return status_rows(s, year=PLAN_YEAR, as_of=AS_OF)
 
     def full_explained() -> list[Any]:
         with factory() as s:
@@ -150,8 +153,7 @@ def full_status_steps(bench: Bench, result: BackendResult, work: Workload) -> No
     if len(rows) != len(work.targets):
         result.sanity.append(f"WARNING: {len(rows):,} status rows for {len(work.targets):,} targets")
     log(f"{result.backend}: full status recompute ({runs} timed runs)")
-    how = ", ".join(f"{k}={v}" for k, v in bulk.items())
-    result.steps.append(Step(f"full status: status_rows(year={PLAN_YEAR}, as_of={AS_OF}{', ' + how if how else ''})",
+    result.steps.append(Step(f"full status: status_rows(year={PLAN_YEAR}, as_of={AS_OF})",
                              timed(full_status, runs, warmup=0), f"{len(rows):,} targets, median of {runs}",
                              goal=GOAL_FULL_S, goal_counted=engine.dialect.name == "sqlite", key="full"))
     result.profiles["full"] = profile_call(engine, full_status, SPLIT_STATUS)
@@ -178,7 +180,7 @@ def county_steps(bench: Bench, result: BackendResult, work: Workload) -> None:
 
     engine, factory = bench.engine, bench.factory
     wide, _narrow, keys = _sql(bench)
-    load_kw = _load_kw()
+    load_kw = _load_kw(bench, work, [bench.county_id])
     n_ind = len(bench.indicator_ids)
 
     def county_series() -> None:
