@@ -97,6 +97,17 @@ def test_seasonal_share_forecast_on_track():
     assert status.explanation == "1-6月累计580亿元，按近三年同期占全年比重47.5%推算，全年约1221亿元，高于目标1200亿元"
 
 
+def test_explanation_is_worded_on_first_read_and_kept():
+    """A bulk recompute must not pay for 20,000 sentences nobody reads (issue 6): the text is built on
+    first read of `explanation`, then kept, and is the same sentence an eager build gave."""
+    status = evaluate(sales_target(), [*HISTORY, obs("2022M05", 470), obs("2022M06", 580, 11.1)])
+    assert status.text is None
+    first = status.explanation
+    assert first == "1-6月累计580亿元，按近三年同期占全年比重47.5%推算，全年约1221亿元，高于目标1200亿元"
+    assert status.text == first
+    assert status.explanation is first
+
+
 def test_seasonal_share_names_the_years_used():
     two = [o for o in HISTORY if not o.period.startswith(("2018", "2019"))]
     status = evaluate(sales_target(), [*two, obs("2022M06", 580)])

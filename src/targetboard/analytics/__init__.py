@@ -35,6 +35,7 @@ from targetboard.analytics.status import (
     evaluate,
     evaluate_many,
     evaluate_series,
+    needs_history,
 )
 from targetboard.analytics.thresholds import Thresholds, load_thresholds
 
@@ -55,6 +56,7 @@ __all__ = [
     "evaluate_series",
     "forecast_rank",
     "load_thresholds",
+    "needs_history",
     "rank",
     "rank_of",
 ]

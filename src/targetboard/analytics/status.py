@@ -7,7 +7,7 @@ The steps for one target (rules in ``docs/analytics.md``):
    (:mod:`~targetboard.analytics.forecast`: seasonal share, linear pace, ytd growth or latest);
 2. turn the comparator into a one-sided goal and classify the forecast against it with the
    thresholds (:mod:`~targetboard.analytics.compare`);
-3. word it in Chinese (:mod:`~targetboard.analytics.explain`).
+3. word it in Chinese (:mod:`~targetboard.analytics.explain`), when the explanation is first read.
 
 Why ``evaluate_many`` takes observations grouped by (region, indicator): each series is indexed once
 (:func:`~targetboard.analytics.series.build_series`) and shared by every target on it, so the cost is
@@ -19,11 +19,12 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from targetboard.analytics import forecast
 from targetboard.analytics.compare import NO_DATA, classify, goal_for
 from targetboard.analytics.explain import describe
+from targetboard.analytics.forecast import Reading
 from targetboard.analytics.series import Cut, ObservationLike, Series, build_series, cut_of
 from targetboard.analytics.target import TargetSpec
 from targetboard.analytics.thresholds import DEFAULT_THRESHOLDS, Thresholds, load_thresholds
@@ -36,16 +37,32 @@ __all__ = [
     "evaluate_many",
     "evaluate_series",
     "load_thresholds",
+    "needs_history",
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class _Basis:
+    """What the wording of an evaluated status needs, kept so the text can be built when first read."""
+
+    target: TargetSpec
+    reading: Reading
+    quantity: str
+    x: float
+    tolerance: float
+
+
+@dataclass(frozen=True, slots=True)
 class TargetStatus:
     """The verdict on one target, with the figures behind it and a Chinese explanation.
 
     ``forecast`` is the compared quantity for the full year: a level, a growth rate (%), or for a
     change target the change on last year. ``completion`` is actual / target for level targets (a
     flow's year-to-date share of the annual target, 完成全年目标的48.3%); None otherwise.
+
+    Why the explanation is built on first read (:attr:`explanation`) rather than with the status: a
+    province-wide recompute judges 20,000 targets and shows none of the sentences, which cost as much
+    as the judging. The text is the same whenever it is read; statuses compare on their figures.
     """
 
     target_id: str
@@ -57,7 +74,20 @@ class TargetStatus:
     forecast: float | None
     forecast_method: str | None  # seasonal_share | linear_pace | ytd_growth | latest
     share: float | None
-    explanation: str
+    #: The explanation when given or once built; None until then (see :attr:`explanation`).
+    text: str | None = field(default=None, compare=False, repr=False)
+    basis: _Basis | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def explanation(self) -> str:
+        """The Chinese explanation (1-6月累计580亿元，按近三年同期占全年比重47.5%推算，…), built once."""
+        text = self.text
+        if text is None:
+            b = self.basis
+            text = "" if b is None else describe(b.target, b.reading, quantity=b.quantity, x=b.x, status=self.status,
+                                                 tolerance=b.tolerance)
+            object.__setattr__(self, "text", text)  # a cache of a derived value: the status itself is unchanged
+        return text
 
 
 def _no_data(target: TargetSpec, series: Series, cut: Cut | None, quantity: str) -> TargetStatus:
@@ -127,8 +157,20 @@ def _evaluate(target: TargetSpec, series: Series, cut: Cut | None, th: Threshold
         forecast=x,
         forecast_method=reading.method,
         share=reading.share,
-        explanation=describe(target, reading, quantity=quantity, x=x, status=status, tolerance=tolerance),
+        basis=_Basis(target, reading, quantity, x, tolerance),
     )
+
+
+def needs_history(target: TargetSpec) -> bool:
+    """Whether judging ``target`` reads years before its own, whatever the data: a flow's level (the
+    seasonal share compares earlier years) and a change (on last year's full-year level).
+
+    Why it is exposed: a store can then skip the history of the other series (growth rates, stocks,
+    rates), which is most of what a province-wide status would read. A growth target may still need
+    last year's level when this year's growth is not reported; the store reads it for those series.
+    """
+    quantity = target.quantity
+    return quantity == "change" or (quantity == "level" and target.kind == "flow_ytd")
 
 
 def evaluate_series(target: TargetSpec, series: Series, *, as_of: str | None = None,

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import NamedTuple, TypeVar
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from targetboard.errors import NotFound
@@ -150,9 +150,9 @@ def _last_month(code: str) -> int:
     return Period.parse(code).last_month
 
 
-def _existing_codes(conn: Connection, codes: list[str]) -> list[str]:
-    """The codes among `codes` that some observation uses (the period table is tiny)."""
-    return list(conn.scalars(select(PeriodRow.code).where(PeriodRow.code.in_(codes))))
+def _existing_codes(known: set[str], codes: list[str]) -> list[str]:
+    """The codes among `codes` that the period table holds (`known`, read once per call: it is tiny)."""
+    return [c for c in codes if c in known]
 
 
 def _codes_ending_in(years: Iterable[int], months: set[int]) -> list[str]:
@@ -170,6 +170,23 @@ def _codes_ending_in(years: Iterable[int], months: set[int]) -> list[str]:
     return codes
 
 
+class SeriesRow(NamedTuple):
+    """One observation as the analytics read it (the `ObservationRecord` field names, no source).
+
+    Why a named tuple and not the SQLAlchemy row: a province-wide status reads 140,000 of them and the
+    analytics read each field several times; a SQLAlchemy `Row` attribute costs about a microsecond
+    (a key look-up), a named tuple's a few dozen nanoseconds, and it is built straight from the
+    driver's tuple.
+    """
+
+    region_code: str
+    indicator_id: str
+    period: str
+    ytd: bool
+    value: float | None
+    growth: float | None
+
+
 def load_series(
     session: Session,
     region_ids: Iterable[int],
@@ -178,30 +195,40 @@ def load_series(
     first_year: int,
     last_year: int,
     as_of: str | None = None,
-) -> dict[tuple[str, str], list[Row[Any]]]:
+    series: Collection[tuple[int, str]] | None = None,
+    history: Collection[tuple[int, str]] | None = None,
+) -> dict[tuple[str, str], list[SeriesRow]]:
     """Observations the analytics need, by (region code, indicator).
 
-    Rows carry the `ObservationRecord` field names (region_code, indicator_id, period, ytd, value,
-    growth), which is all the analytics read, so no per-row object is built. Only the cells a status
-    can use are read:
+    Only the cells a status can use are read:
     - every month of `last_year` (up to `as_of`), and
     - for earlier years, December and the months that are some series' latest in `last_year`, which
       are what the seasonal share compares.
     A province (20,000 series) then reads about a quarter of ten years' rows.
+
+    `series` (the (region id, indicator) pairs a status needs) narrows `last_year` further: its latest
+    month is read first, and earlier months only for the series that month does not settle (no
+    year-to-date row there with both a value and a growth rate). Why that is enough: a settled series'
+    every reading (level, growth, latest) comes from that row, the highest position of the year, so
+    the earlier months could change nothing; and they are most of the year's rows. Without `series`,
+    every month is read, as a ranking of some earlier month needs.
+
+    `history` (with `series`; see `analytics.needs_history`) narrows the earlier years to the series
+    whose targets compare with them (a flow's level, a change) and the series the latest month does
+    not settle (a growth rate may then be derived from last year's level). A growth rate or a stock
+    settled this year needs no history, and skipping it halves a province-wide read.
     """
     regions = sorted(set(region_ids))
     indicators = sorted(set(indicator_ids))
-    out: dict[tuple[str, str], list[Row[Any]]] = defaultdict(list)
+    out: dict[tuple[str, str], list[SeriesRow]] = defaultdict(list)
     if not regions or not indicators:
         return out
     cutoff = Period.parse(as_of) if as_of else None
     conn = session.connection()
-    columns = (
-        Region.code.label("region_code"), Observation.indicator_id.label("indicator_id"),
-        Observation.period_code.label("period"), Observation.ytd.label("ytd"), Observation.value.label("value"),
-        Observation.growth.label("growth"),
-    )
-    latest_months: set[int] = set()
+    code_of: dict[int, str] = {}
+    for chunk in _chunks(regions, 500):
+        for rid, code in conn.execute(select(Region.id, Region.code).where(Region.id.in_(list(chunk)))):
+            code_of[rid] = code
     gc_was_enabled = gc.isenabled()
     gc.disable()  # hundreds of thousands of rows: the collector would rescan them again and again
     try:
@@ -209,33 +236,108 @@ def load_series(
         # with the period table and no rows of other years read only to be filtered out. Only codes that
         # exist (the small period table says which) are asked for.
         last_month = cutoff.last_month if cutoff is not None and cutoff.year == last_year else 12
-        existing = _existing_codes(conn, _codes_ending_in([last_year], set(range(1, last_month + 1))))
+        known = set(conn.scalars(select(PeriodRow.code).where(PeriodRow.year.between(first_year, last_year))))
+        existing = _existing_codes(known, _codes_ending_in([last_year], set(range(1, last_month + 1))))
         month_of = {code: _last_month(code) for code in existing}
-        in_current_year = Observation.period_code.in_(existing)
-        for chunk in _chunks(regions, 500):
-            current = (select(*columns).join(Region, Region.id == Observation.region_id)
-                       .where(Observation.region_id.in_(list(chunk)), Observation.indicator_id.in_(indicators),
-                              in_current_year))
-            series_latest: dict[tuple[str, str], int] = {}
-            for row in conn.execute(current):
-                month = month_of[row.period]
-                key = (row.region_code, row.indicator_id)
-                out[key].append(row)
-                if month > series_latest.get(key, 0):
-                    series_latest[key] = month
-            latest_months.update(series_latest.values())
+        latest_months: set[int] = set()
+        if series is not None and existing:
+            top = max(month_of.values())
+            _read(conn, regions, indicators, [c for c in existing if month_of[c] == top], code_of, out)
+            if out:
+                latest_months.add(top)
+            settled = _settled(out)
+            lagging = [(r, i) for r, i in series if (code_of.get(r), i) not in settled]
+            if lagging:
+                earlier = [c for c in existing if month_of[c] != top]
+                found = _read_pairs(conn, lagging, earlier, code_of)
+                for key, rows in found.items():
+                    out[key].extend(rows)
+                    latest_months.add(max(month_of[row.period] for row in rows))
+            if history is not None:
+                back = set(history).union(lagging)
+                if first_year < last_year and back:
+                    codes = _existing_codes(known, _codes_ending_in(range(first_year, last_year),
+                                                                   latest_months | {12}))
+                    for key, rows in _read_pairs(conn, sorted(back), codes, code_of).items():
+                        out[key].extend(rows)
+                return out
+        else:
+            _read(conn, regions, indicators, existing, code_of, out)
+            for rows in out.values():
+                latest_months.add(max(month_of[row.period] for row in rows))
         if first_year < last_year:
-            codes = _existing_codes(conn, _codes_ending_in(range(first_year, last_year), latest_months | {12}))
-            for chunk in _chunks(regions, 500):
-                earlier = (select(*columns).join(Region, Region.id == Observation.region_id)
-                           .where(Observation.region_id.in_(list(chunk)), Observation.indicator_id.in_(indicators),
-                                  Observation.period_code.in_(codes)))
-                for row in conn.execute(earlier):
-                    out[(row.region_code, row.indicator_id)].append(row)
+            codes = _existing_codes(known, _codes_ending_in(range(first_year, last_year), latest_months | {12}))
+            _read(conn, regions, indicators, codes, code_of, out)
     finally:
         if gc_was_enabled:
             gc.enable()
     return out
+
+
+#: Built once: a status read runs it per region group, and building a statement costs more than a
+#: county's rows (the compiled form is cached by SQLAlchemy either way; the IN lists expand per call).
+_SERIES_QUERY = select(
+    Observation.region_id, Observation.indicator_id, Observation.period_code, Observation.ytd, Observation.value,
+    Observation.growth,
+).where(
+    Observation.region_id.in_(bindparam("regions", expanding=True)),
+    Observation.indicator_id.in_(bindparam("indicators", expanding=True)),
+    Observation.period_code.in_(bindparam("codes", expanding=True)),
+)
+
+
+def _read(conn: Connection, regions: Sequence[int], indicators: Sequence[str], codes: Sequence[str],
+          code_of: Mapping[int, str], out: dict[tuple[str, str], list[SeriesRow]]) -> None:
+    """Append the observations of these regions, indicators and period codes to `out`.
+
+    The rows come from the DBAPI cursor in one `fetchall`: going through SQLAlchemy's result fetched
+    them one by one and built a `Row` each, which together cost more than the query. `bool(ytd)`:
+    SQLite hands booleans back as 0/1.
+    """
+    if not codes:
+        return
+    for chunk in _chunks(regions, 500):
+        result = conn.execute(_SERIES_QUERY, {"regions": list(chunk), "indicators": list(indicators),
+                                              "codes": list(codes)})
+        try:
+            raw = result.cursor.fetchall()
+        finally:
+            result.close()
+        for rid, iid, period, ytd, value, growth in raw:
+            code = code_of[rid]
+            out[(code, iid)].append(SeriesRow(code, iid, period, bool(ytd), value, growth))
+
+
+def _settled(out: Mapping[tuple[str, str], list[SeriesRow]]) -> set[tuple[str, str]]:
+    """The series (all read at one month) that have there a row from January (year to date, or a period
+    starting in January) with both a value and a growth rate."""
+    settled: set[tuple[str, str]] = set()
+    for key, rows in out.items():
+        for row in rows:
+            if (row.value is not None and row.growth is not None
+                    and (row.ytd or Period.parse(row.period).first_month == 1)):
+                settled.add(key)
+                break
+    return settled
+
+
+def _read_pairs(conn: Connection, pairs: Sequence[tuple[int, str]], codes: Sequence[str],
+               code_of: Mapping[int, str]) -> dict[tuple[str, str], list[SeriesRow]]:
+    """The observations of these (region id, indicator) series in these period codes: one query per set of
+    indicators that regions share (most regions share one), keeping only the series asked for."""
+    found: dict[tuple[str, str], list[SeriesRow]] = defaultdict(list)
+    if not codes or not pairs:
+        return found
+    wanted = {(code_of.get(r), i) for r, i in pairs}
+    by_region: dict[int, set[str]] = defaultdict(set)
+    for region_id, indicator_id in pairs:
+        by_region[region_id].add(indicator_id)
+    groups: dict[frozenset[str], list[int]] = defaultdict(list)
+    for region_id, inds in by_region.items():
+        groups[frozenset(inds)].append(region_id)
+    for shared, regions in groups.items():
+        _read(conn, sorted(regions), sorted(shared), codes, code_of, found)
+    return {key: rows for key, rows in found.items() if key in wanted}
 
 
 def revisions_for(session: Session, observation_id: int) -> list[ObservationRevision]:

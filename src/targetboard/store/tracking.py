@@ -24,6 +24,7 @@ from targetboard.analytics import (
     check_claim,
     evaluate_many,
     forecast_rank,
+    needs_history,
     rank,
 )
 from targetboard.catalog import load_catalog
@@ -66,12 +67,12 @@ def _period_year(period: str | None, plan_year: int) -> int:
     return p.end if isinstance(p, PeriodRange) else p.year
 
 
-def _in_unit(value: float | None, unit: str | None, indicator: IndicatorRow) -> float | None:
+def _in_unit(value: float | None, unit: str | None, catalog_unit: str) -> float | None:
     """A target level in the indicator's catalog unit (1.3万亿斤 -> 13000亿斤); None if it cannot be."""
     if value is None:
         return None
     try:
-        return convert(value, unit or indicator.unit, indicator.unit)
+        return convert(value, unit or catalog_unit, catalog_unit)
     except UnitMismatch:
         return None
 
@@ -84,7 +85,11 @@ def status_rows(
     as_of: str | None = None,
     thresholds: Thresholds | None = None,
 ) -> list[StatusRow]:
-    """Every stored target (of a region / plan year) with its live status, in plan order."""
+    """Every stored target (of a region / plan year) with its live status, in plan order.
+
+    Each status's Chinese explanation is worded when first read (`row.status.explanation`), so a
+    province-wide recompute that shows none of them does not pay for 20,000 sentences.
+    """
     q = (
         select(Target.id, Target.indicator_id, Target.measure, Target.comparator, Target.value, Target.value_high,
                Target.unit, Target.period, Target.metric, PlanItem.id, PlanItem.text, Plan.id, Plan.year,
@@ -95,38 +100,58 @@ def status_rows(
         .where(PlanItem.review_state != "rejected")
         .order_by(Plan.id, PlanItem.position)
     )
+    # The plans first, as a subquery: filtering on the joined plan let SQLite scan every target of the
+    # store (there are no statistics to tell it otherwise) for one county's 200.
+    plans = select(Plan.id)
     if region is not None:
-        q = q.where(Plan.region_id == region.id)
+        plans = plans.where(Plan.region_id == region.id)
     if year is not None:
-        q = q.where(Plan.year == year)
-    indicators = {i.id: i for i in session.scalars(select(IndicatorRow))}
+        plans = plans.where(Plan.year == year)
+    if region is not None or year is not None:
+        q = q.where(PlanItem.plan_id.in_(plans.scalar_subquery()))
+    conn = session.connection()
+    # Plain tuples, not ORM objects: the loop below reads five fields per target.
+    indicators: dict[str, tuple[str, str, str, str, bool]] = {
+        iid: (iid, name, unit, kind, hib) for iid, name, unit, kind, hib in conn.execute(
+            select(IndicatorRow.id, IndicatorRow.name, IndicatorRow.unit, IndicatorRow.kind,
+                   IndicatorRow.higher_is_better))
+    }
     gc_was_enabled = gc.isenabled()
     gc.disable()  # many small objects: the collector would rescan them again and again
     try:
-        rows = session.connection().execute(q).all()
+        rows = conn.execute(q).all()
         specs: list[TargetSpec] = []
         region_ids: set[int] = set()
+        wanted: set[tuple[int, str]] = set()
+        history: set[tuple[int, str]] = set()
         for (tid, iid, measure, comparator, value, high, unit, period, _metric, _item, _text, _plan, plan_year,
              region_id, code, _name) in rows:
             ind = indicators.get(iid or "")
             if ind is None or measure not in ("level", "growth", "change"):
                 continue
+            ind_id, ind_name, ind_unit, kind, higher_is_better = ind
+            level: float | None = value
             if measure == "level":
-                value, high = _in_unit(value, unit, ind), _in_unit(high, unit, ind)
-            if value is None:
+                level, high = _in_unit(value, unit, ind_unit), _in_unit(high, unit, ind_unit)
+            if level is None:
                 continue
-            specs.append(TargetSpec(
-                target_id=str(tid), region_code=code, indicator_id=ind.id, indicator_name=ind.name, unit=ind.unit,
-                kind=ind.kind, measure=measure, comparator=comparator, value=value, value_high=high,
-                year=_period_year(period, plan_year), higher_is_better=ind.higher_is_better,
-            ))
+            spec = TargetSpec(
+                target_id=str(tid), region_code=code, indicator_id=ind_id, indicator_name=ind_name, unit=ind_unit,
+                kind=kind, measure=measure, comparator=comparator, value=level, value_high=high,
+                year=_period_year(period, plan_year), higher_is_better=higher_is_better,
+            )
+            specs.append(spec)
             region_ids.add(region_id)
+            wanted.add((region_id, ind_id))
+            if needs_history(spec):
+                history.add((region_id, ind_id))
         statuses: dict[str, TargetStatus] = {}
         if specs:
             first = min(sp.year for sp in specs) - HISTORY_YEARS
             last = max(sp.year for sp in specs)
             series = load_series(session, region_ids, {sp.indicator_id for sp in specs}, first_year=first,
-                                 last_year=last, as_of=as_of)
+                                 last_year=last, as_of=as_of, series=wanted,
+                                 history=history if _one_year(specs) else None)
             evaluated = evaluate_many(specs, series, as_of=as_of, thresholds=thresholds or Thresholds())
             statuses = {st.target_id: st for st in evaluated}
         return [
@@ -137,6 +162,11 @@ def status_rows(
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+def _one_year(specs: Sequence[TargetSpec]) -> bool:
+    """Whether every target is for one year: `load_series` narrows its read to one target year."""
+    return len({sp.year for sp in specs}) == 1
 
 
 def _indicator(session: Session, ref: str) -> IndicatorRow:
@@ -211,7 +241,8 @@ def forecast_year_end_rank(
                    higher_is_better=ind.higher_is_better)
         for r in group
     ]
-    series = load_series(session, [r.id for r in group], [ind.id], first_year=year - HISTORY_YEARS, last_year=year)
+    series = load_series(session, [r.id for r in group], [ind.id], first_year=year - HISTORY_YEARS, last_year=year,
+                         as_of=as_of, series=[(r.id, ind.id) for r in group])
     statuses = evaluate_many(specs, series, as_of=as_of, thresholds=Thresholds())
     forecasts = {st.target_id: st.forecast for st in statuses}
     return forecast_rank(forecasts, peers={r.code: r.name for r in group}, region_code=region.code,
