@@ -245,7 +245,6 @@ def ranking_steps(bench: Bench, result: BackendResult, work: Workload) -> None:
 def measure_backend(result: BackendResult, url: str, work: Workload, args: argparse.Namespace) -> None:
     """Everything for one backend: setup, import, baselines, goals, extras, size."""
     from sqlalchemy import select
-
     from sqlalchemy.orm import sessionmaker
 
     from targetboard.store import Database

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from targetboard.analytics import TargetSpec, evaluate_many
 from targetboard.model.observation import ObservationRecord
-from targetboard.store import connect
+from targetboard.store import Database
 from targetboard.store.models import Region
 from targetboard.store.observations import load_series, write_observations
 
@@ -53,10 +53,10 @@ def _specs(codes: dict[str, int]) -> list[TargetSpec]:
 
 
 def test_narrowed_read_gives_the_same_statuses(db_url):
-    factory = connect(db_url)
-    with factory.begin() as s:
+    db = Database(db_url)
+    with db.write("observations") as s:
         write_observations(s, _records(), entered_by="test")
-    with factory() as s:
+    with db.read() as s:
         codes = {code: rid for code, rid in s.execute(select(Region.code, Region.id).where(Region.code.in_(COUNTIES)))}
         ids = [codes[c] for c in COUNTIES]
         full = load_series(s, ids, ["gdp"], first_year=2019, last_year=2022, as_of="2022M06")
@@ -81,10 +81,10 @@ def test_narrowed_read_gives_the_same_statuses(db_url):
 def test_growth_targets_skip_the_history_unless_their_growth_must_be_derived(db_url):
     """`history=` empty (only growth targets): a series settled this year reads no earlier year, one whose
     latest growth rate is missing still gets last year's level to derive it from."""
-    factory = connect(db_url)
-    with factory.begin() as s:
+    db = Database(db_url)
+    with db.write("observations") as s:
         write_observations(s, _records(), entered_by="test")
-    with factory() as s:
+    with db.read() as s:
         codes = {code: rid for code, rid in s.execute(select(Region.code, Region.id).where(Region.code.in_(COUNTIES)))}
         ids = [codes[c] for c in COUNTIES]
         full = load_series(s, ids, ["gdp"], first_year=2019, last_year=2022, as_of="2022M06")
