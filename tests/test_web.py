@@ -447,3 +447,13 @@ def test_openapi_schema_is_served(web):
     schema = c.get("/api/openapi.json").json()
     assert "/api/v1/targets" in schema["paths"] and "/login" not in schema["paths"]
     assert c.get("/api/docs").status_code == 200
+
+
+def test_templates_never_switch_escaping_off():
+    from pathlib import Path
+
+    import targetboard.web
+
+    for path in (Path(targetboard.web.__file__).parent / "templates").glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "|safe" not in text.replace(" ", "") and "autoescape false" not in text, path.name
