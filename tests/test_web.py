@@ -363,6 +363,11 @@ def test_target_page_highlights_the_source_and_explains(web):
     assert re.search(r"<mark>[^<]*1200[亿億]元[^<]*</mark>", html)
     assert "按近三年同期占全年比重" in html and "商务局" in html
     assert "同级地区排名" in html and 'class="self"' in html and "扬中市" in html
+    assert 'id="chart-data"' in html and "/static/vendor/echarts.min.js" in html
+    import json
+
+    data = json.loads(re.search(r'id="chart-data">(.*?)</script>', html, re.S).group(1))
+    assert data["target"] == 1200 and data["actual"][5] == pytest.approx(572.33) and data["forecast"] > 1200
     assert c.get("/targets/999999").status_code == 404
 
 
@@ -375,9 +380,12 @@ def test_audit_page_for_supervisors_only(web):
     assert r.status_code == 403 and "无权" in r.text
 
 
-def test_static_css_is_served(web):
-    r = web.client().get("/static/app.css")
+def test_static_files_are_served_from_the_package(web):
+    c = web.client()
+    r = c.get("/static/app.css")
     assert r.status_code == 200 and ".badge" in r.text
+    for name in ("vendor/echarts.min.js", "vendor/htmx.min.js", "target.js"):
+        assert c.get(f"/static/{name}").status_code == 200, name
 
 
 # --- API ------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from targetboard.errors import Forbidden, NotFound, TargetboardError
-from targetboard.services import audit, plans, tracking, users, web_support
+from targetboard.services import audit, observations, plans, tracking, users, web_support
 from targetboard.services.actors import ROLE_NAMES_ZH, Actor
 from targetboard.services.plans import NodeView
 from targetboard.store import Database
@@ -181,6 +181,39 @@ def _excerpt(text: str, start: int, end: int, around: int = 200) -> tuple[str, s
     return text[lo:start], text[start:end], text[end:hi]
 
 
+def _chart(db: Database, source: web_support.ItemSource, node: NodeView, as_of: str | None,
+           thresholds: Any) -> dict[str, Any] | None:
+    """The series a level target's chart shows: this year's cumulative actual by month, last year's for
+    comparison, the target line and the year-end forecast. None when there is nothing to draw (a growth
+    or count target's comparison is in the explanation and the table)."""
+    if not node.metric or node.status is None or node.status.completion is None:
+        return None
+    target = next((t for t in tracking.target_statuses(db, region=source.region_name, year=source.year,
+                                                       as_of=as_of, thresholds=thresholds)
+                   if t.item_id == node.id), None)
+    if target is None:
+        return None
+    try:
+        rows = observations.list_observations(db, region=source.region_name, indicator=node.metric, limit=1000)
+    except TargetboardError:
+        return None
+    months = [f"{m}月" for m in range(1, 13)]
+
+    def series(year: int) -> list[float | None]:
+        values: list[float | None] = [None] * 12
+        for r in rows:
+            if r.ytd and r.value is not None and r.period.startswith(f"{year}M"):
+                values[int(r.period[5:]) - 1] = r.value
+        return values
+
+    actual = series(source.year)
+    if not any(v is not None for v in actual):
+        return None
+    return {"months": months, "actual": actual, "previous": series(source.year - 1), "target": target.value,
+            "forecast": node.status.forecast, "unit": target.unit or "", "year": source.year,
+            "title": node.metric}
+
+
 @router.get("/targets/{item_id}")
 def target_page(request: Request, item_id: int, db: DbDep, actor: ActorDep, as_of: str | None = None) -> Response:
     source = web_support.item_source(db, item_id)
@@ -196,12 +229,14 @@ def target_page(request: Request, item_id: int, db: DbDep, actor: ActorDep, as_o
             ranking = tracking.rank_indicator(db, node.metric, region=source.region_name, period=period)
         except TargetboardError as e:
             ranking_error = e.message("zh")
+    chart = _chart(db, source, node, as_of or None, request.app.state.thresholds)
     before, span, after = _excerpt(source.document_text, source.start, source.end)
     full = (source.document_text[:source.start], source.document_text[source.start:source.end],
             source.document_text[source.end:])
     return render(request, "target.html", {"source": source, "node": node, "badge": badge(node),
                                            "ranking": ranking, "ranking_error": ranking_error,
-                                           "excerpt": (before, span, after), "full": full, "as_of": as_of}, actor)
+                                           "excerpt": (before, span, after), "full": full, "as_of": as_of,
+                                           "chart": chart}, actor)
 
 
 # --- audit ----------------------------------------------------------------------------------------
