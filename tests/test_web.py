@@ -212,10 +212,40 @@ def test_page_forms_need_the_csrf_token(web):
     assert c.get("/api/v1/me").status_code == 200  # still logged in: the forged log-out did nothing
 
 
-def test_bearer_requests_are_refused_until_api_tokens_exist(web):
-    c = web.client()
-    r = c.get("/api/v1/plans", headers={"Authorization": "Bearer abc"})
+def test_api_tokens_authenticate_scripts_without_csrf(web):
+    c = login(web.client(), "sup1")
+    r = c.post("/api/v1/tokens", json={"name": "月报脚本"}, headers=api_csrf(c))
+    assert r.status_code == 201
+    secret, token_id = r.json()["token"], r.json()["id"]
+    assert secret.startswith("tb_")
+    listed = c.get("/api/v1/tokens").json()["items"]
+    assert [t["name"] for t in listed] == ["月报脚本"] and "token" not in listed[0]
+    script = web.client()  # no cookie: the token alone
+    auth = {"Authorization": f"Bearer {secret}"}
+    assert script.get("/api/v1/me", headers=auth).json()["name"] == "sup1"
+    r = script.post("/api/v1/units", json={"name": "统计局", "region": "扬中市"}, headers=auth)
+    assert r.status_code == 201, r.text  # no CSRF token needed: no cookie is involved
+    assert script.get("/api/v1/tokens", headers=auth).json()["items"][0]["last_used_at"] is not None
+    # only the hash is stored
+    from sqlalchemy import text
+
+    with web.db.read() as s:
+        stored = s.execute(text("SELECT token_sha256 FROM api_token")).scalars().all()
+    assert secret not in stored and hashlib.sha256(secret.encode()).hexdigest() in stored
+    # another user cannot revoke it; its owner can, and then it stops working
+    other = login(web.client(), "view1")
+    assert other.delete(f"/api/v1/tokens/{token_id}", headers=api_csrf(other)).status_code == 404
+    assert c.delete(f"/api/v1/tokens/{token_id}", headers=api_csrf(c)).json()["revoked_at"]
+    r = script.get("/api/v1/me", headers=auth)
     assert r.status_code == 401 and r.json()["kind"] == "unauthenticated"
+    assert web.client().get("/api/v1/plans", headers={"Authorization": "Bearer tb_forged"}).status_code == 401
+
+
+def test_api_token_of_a_disabled_account_stops_working(web):
+    c = login(web.client(), "ed1")
+    secret = c.post("/api/v1/tokens", json={"name": "x"}, headers=api_csrf(c)).json()["token"]
+    users.set_active(web.db, Actor("root"), "ed1", False)
+    assert web.client().get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
 
 
 def test_session_fixation_a_planted_session_is_worthless_after_login(web):

@@ -73,6 +73,31 @@ def change_password(request: Request, body: PasswordChange, db: DbDep, actor: Ac
     return {"ok": True}
 
 
+# --- API tokens ----------------------------------------------------------------------------------
+
+@router.get("/tokens", summary="One's own API tokens (never their secrets)")
+def list_tokens(db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+    return _page(web_support.list_tokens(db, actor), limit, offset)
+
+
+class NewToken(BaseModel):
+    name: str = Field(min_length=1, max_length=64, description="what the token is for, e.g. 月报上传脚本")
+
+
+@router.post("/tokens", status_code=201,
+             summary="Create an API token for one's own account; the secret is in this response only")
+def create_token(body: NewToken, db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    view, secret = web_support.create_token(db, actor, body.name)
+    out: dict[str, Any] = _json(view)
+    out["token"] = secret
+    return out
+
+
+@router.delete("/tokens/{token_id}", summary="Revoke one of one's own API tokens (admins: anyone's)")
+def revoke_token(token_id: int, db: DbDep, actor: ActorDep) -> Any:
+    return _json(web_support.revoke_token(db, actor, token_id))
+
+
 # --- regions and units ----------------------------------------------------------------------------
 
 @router.get("/regions", summary="Regions (all, or the children of `parent`)")

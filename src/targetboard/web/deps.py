@@ -1,9 +1,9 @@
 """The typed dependencies every route uses: the database, the language, the acting user, CSRF.
 
 Why one module: who is acting is decided here and nowhere else. A request is either a browser with a
-signed session cookie, or a script with ``Authorization: Bearer`` (per-user API tokens are not in the
-schema yet, so a bearer header is refused rather than silently ignored). Routes receive an `Actor` and
-hand it to the services, which decide what it may do.
+signed session cookie, or a script with ``Authorization: Bearer TOKEN`` (a per-user API token, stored
+as its SHA-256 in `api_token`). A bearer header that names no valid token is a 401, never an
+anonymous request. Routes receive an `Actor` and hand it to the services, which decide what it may do.
 """
 
 from __future__ import annotations
@@ -44,8 +44,13 @@ def optional_actor(request: Request, db: Annotated[Database, Depends(get_db)]) -
     ended here (the password stamp is part of the session), so changing a password logs out every other
     browser.
     """
-    if _bearer(request) is not None:
-        raise NotAuthenticated("API tokens are not supported yet")
+    secret = _bearer(request)
+    if secret is not None:
+        by_token = web_support.token_account(db, secret)
+        if by_token is None:
+            raise NotAuthenticated("unknown or revoked API token")
+        request.state.display_name = by_token.display_name
+        return by_token.actor
     uid = request.session.get(SESSION_USER)
     if not isinstance(uid, int):
         return None
