@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Refresh the vendored front-end files from package-lock.json: ECharts and htmx, copied into
+# Refresh the vendored front-end files from package-lock.json: ECharts, htmx and Swagger UI, copied into
 # src/targetboard/web/static/vendor/ (committed: the app serves them itself, no CDN, no network at run time).
 # Installs into a temporary folder, so no node_modules/ is left in the checkout. Needs npm.
 # `scripts/vendor.sh --lock` updates package-lock.json from package.json first.
@@ -21,6 +21,9 @@ cp "$work/node_modules/echarts/dist/echarts.min.js" "$out/echarts.min.js"
 cp "$work/node_modules/echarts/LICENSE" "$out/echarts.LICENSE.txt"
 cp "$work/node_modules/htmx.org/dist/htmx.min.js" "$out/htmx.min.js"
 cp "$work/node_modules/htmx.org/LICENSE" "$out/htmx.LICENSE.txt"
+cp "$work/node_modules/swagger-ui-dist/swagger-ui-bundle.js" "$out/swagger-ui-bundle.js"
+cp "$work/node_modules/swagger-ui-dist/swagger-ui.css" "$out/swagger-ui.css"
+cp "$work/node_modules/swagger-ui-dist/LICENSE" "$out/swagger-ui.LICENSE.txt"
 for f in "$out"/*.js; do
   echo "$(basename "$f")  $(wc -c <"$f") bytes"
 done

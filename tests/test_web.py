@@ -484,7 +484,18 @@ def test_openapi_schema_is_served(web):
     c = web.client()
     schema = c.get("/api/openapi.json").json()
     assert "/api/v1/targets" in schema["paths"] and "/login" not in schema["paths"]
-    assert c.get("/api/docs").status_code == 200
+    docs = c.get("/api/docs")
+    assert docs.status_code == 200 and "/static/vendor/swagger-ui-bundle.js" in docs.text
+    assert "http://" not in docs.text and "https://" not in docs.text  # nothing from a CDN
+    for name in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert c.get(f"/static/vendor/{name}").status_code == 200
+
+
+def test_pages_send_security_headers(web):
+    r = web.client().get("/login")
+    assert r.headers["x-frame-options"] == "DENY" and r.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert "<script>" not in r.text  # no inline script, so the policy needs no 'unsafe-inline' for scripts
 
 
 def test_templates_never_switch_escaping_off():

@@ -8,9 +8,12 @@ build.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
@@ -26,6 +29,11 @@ from targetboard.web.security import LoginThrottle
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "tb_session"
 SESSION_MAX_AGE = 8 * 3600  # one working day
+#: Scripts and styles only from this site (the vendored files); no framing; forms post only here.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
+DOCS_URL = "/api/docs"
 
 
 def create_app(settings: Settings, *, db: Database | None = None, throttle: LoginThrottle | None = None) -> FastAPI:
@@ -39,8 +47,8 @@ def create_app(settings: Settings, *, db: Database | None = None, throttle: Logi
                       "the web app needs a secret key (at least 32 characters) to sign sessions",
                       hint="set $TARGETBOARD_SECRET_KEY, e.g. python -c 'import secrets; "
                            "print(secrets.token_urlsafe(32))'", where=Where(field="secret_key"))
-    app = FastAPI(title="targetboard", version="1", docs_url="/api/docs", redoc_url=None,
-                  openapi_url="/api/openapi.json")
+    app = FastAPI(title="targetboard", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+                  swagger_ui_oauth2_redirect_url=None)
     app.state.settings = settings
     app.state.db = db if db is not None else open_database(settings=settings)
     app.state.default_lang = settings.lang
@@ -52,7 +60,31 @@ def create_app(settings: Settings, *, db: Database | None = None, throttle: Logi
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value(),
                        session_cookie=SESSION_COOKIE, max_age=SESSION_MAX_AGE, same_site="lax", https_only=False)
     errors.install(app)
+    _install_docs(app)
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path != DOCS_URL:  # Swagger UI's page starts itself with an inline script
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
     return app
+
+
+def _install_docs(app: FastAPI) -> None:
+    """The OpenAPI page at /api/docs with the vendored Swagger UI: FastAPI's default loads it from a CDN,
+    and an intranet dashboard must not reach out to the internet."""
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="targetboard API",
+                                   swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/vendor/swagger-ui.css",
+                                   swagger_favicon_url="/static/favicon.svg",
+                                   swagger_ui_parameters={"validatorUrl": None})
