@@ -506,3 +506,30 @@ def test_templates_never_switch_escaping_off():
     for path in (Path(targetboard.web.__file__).parent / "templates").glob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert "|safe" not in text.replace(" ", "") and "autoescape false" not in text, path.name
+
+
+def test_serve_demo_loads_the_seed_and_prints_working_accounts(tmp_path, monkeypatch):
+    """`serve --demo` needs no secret key, and its printed accounts log in to a dashboard with the seed."""
+    from click.testing import CliRunner
+
+    import targetboard.cli_web as cli_web
+    from targetboard.cli import main
+
+    served = {}
+    monkeypatch.setattr(cli_web, "_run", lambda settings, db=None: served.update(settings=settings, db=db))
+    monkeypatch.delenv("TARGETBOARD_SECRET_KEY", raising=False)
+    db_path = tmp_path / "demo.db"
+    for _ in range(2):  # a re-run on the same demo database works and prints new passwords
+        result = CliRunner().invoke(main, ["serve", "--demo", "--db", str(db_path)])
+        assert result.exit_code == 0, result.output
+    accounts = dict(re.findall(r"^  (demo-\S+)\s+\S+\s+(\S+)$", result.output, re.M))
+    assert set(accounts) == {"demo-admin", "demo-supervisor", "demo-editor", "demo-viewer"}
+    settings = served["settings"]
+    assert len(settings.secret_key.get_secret_value()) >= 32
+    app = create_app(settings, db=served["db"])
+    try:
+        c = login(TestClient(app, base_url="http://testserver"), "demo-editor", accounts["demo-editor"])
+        assert "工业应税销售" in c.get("/api/v1/targets?as_of=2022M06").text
+        assert "商务局" in c.get("/plans?unit=商务局").text
+    finally:
+        served["db"].dispose()
