@@ -362,11 +362,11 @@ def test_script_in_an_uploaded_cell_is_escaped(web):
     body = r.json()
     assert body["kind"] == "invalid" and body["problems"]
     assert r.headers["content-type"].startswith("application/json")
-    # the same error as a page: escaped
-    from targetboard.web.errors import error_body  # noqa: F401  (the shape is shared)
-
-    html = c.get("/targets/999999").text
-    assert "<script>" not in html
+    # the same upload through the page: the report is in the page, escaped
+    token = page_csrf(c, "/upload")
+    r = c.post("/upload", files={"file": ("<b>x</b>.csv", data, "text/csv")}, data={"csrf_token": token})
+    assert r.status_code == 400 and "未导入任何数据" in r.text
+    assert "<script>alert(1)" not in r.text and "&lt;script&gt;alert(1)" in r.text and "<b>x</b>" not in r.text
 
 
 # --- pages ----------------------------------------------------------------------------------------
@@ -466,6 +466,24 @@ def test_api_upload_reports_every_problem_and_stores_nothing(web):
     r = c.post("/api/v1/observations/import", files={"file": ("good.csv", good, "text/csv")}, headers=api_csrf(c))
     assert r.status_code == 201, r.text
     assert r.json()["rows"] == 1 and "1 行" in r.json()["summary"]
+
+
+def test_upload_page_imports_and_reports(web):
+    c = login(web.client(), "ed1")
+    token = page_csrf(c, "/upload")
+    before = fingerprint(web.db)
+    typo = sheet([("扬中市", "工业应税销售", "2022M07", 6.6)])  # 6.6 亿元 after 572: a magnitude jump
+    r = c.post("/upload", files={"file": ("mine.csv", typo, "text/csv")}, data={"csrf_token": token})
+    assert r.status_code == 400 and "未导入任何数据" in r.text and "mine.csv" in r.text
+    assert fingerprint(web.db) == before
+    r = c.post("/upload", files={"file": ("other.csv", sheet([("扬中市", "一般公共预算收入", "2022M07", 21.0)]),
+                                          "text/csv")}, data={"csrf_token": token})
+    assert r.status_code == 403 and "只能填报本单位负责的指标" in r.text
+    r = c.post("/upload", files={"file": ("mine.csv", sheet([("扬中市", "工业应税销售", "2022M07", 660.0)]),
+                                          "text/csv")}, data={"csrf_token": token})
+    assert r.status_code == 200 and "1 行" in r.text
+    r = c.post("/upload", files={"file": ("mine.csv", b"x", "text/csv")})
+    assert r.status_code == 403  # no CSRF token
 
 
 def test_unit_editor_uploads_only_its_units_figures(web):

@@ -64,7 +64,8 @@ def api_calls(web: Any, role: str) -> list[tuple[str, str, str, dict[str, Any], 
     ]
 
 
-PAGES = [("/plans", ALL), ("/plans?status=red", ALL), ("/targets/{item}", ALL), ("/audit", SUP), ("/password", ALL)]
+PAGES = [("/plans", ALL), ("/plans?status=red", ALL), ("/targets/{item}", ALL), ("/audit", SUP), ("/password", ALL),
+         ("/upload", ALL)]
 
 
 def test_the_matrix_covers_every_api_route(site):
@@ -118,5 +119,15 @@ def test_refused_page_posts_change_nothing(site):
     viewer = login(web.client(), "view1")
     r = viewer.post("/password", data={"old_password": "wrong-password", "new_password": "x" * 12,
                                        "confirm_password": "x" * 12, "csrf_token": api_csrf(viewer)["X-CSRF-Token"]})
+    assert r.status_code == 403
+    other = sheet([("扬中市", "一般公共预算收入", "2022M07", 21.0)])
+    token = api_csrf(viewer)["X-CSRF-Token"]
+    r = viewer.post("/upload", files={"file": ("x.csv", other, "text/csv")}, data={"csrf_token": token})
+    assert r.status_code == 403  # a viewer may not import
+    editor = login(web.client(), "ed1")
+    token = api_csrf(editor)["X-CSRF-Token"]
+    r = editor.post("/upload", files={"file": ("x.csv", other, "text/csv")}, data={"csrf_token": token})
+    assert r.status_code == 403  # not the editor's indicator
+    r = anonymous.post("/upload", files={"file": ("x.csv", other, "text/csv")}, follow_redirects=False)
     assert r.status_code == 403
     assert fingerprint(web.db) == before

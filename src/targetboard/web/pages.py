@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from targetboard.errors import Forbidden, NotFound, TargetboardError
+from targetboard.errors import Forbidden, ImportRejected, NotFound, TargetboardError
 from targetboard.services import audit, observations, plans, tracking, users, web_support
 from targetboard.services.actors import ROLE_NAMES_ZH, Actor
 from targetboard.services.plans import NodeView
@@ -237,6 +237,37 @@ def target_page(request: Request, item_id: int, db: DbDep, actor: ActorDep, as_o
                                            "ranking": ranking, "ranking_error": ranking_error,
                                            "excerpt": (before, span, after), "full": full, "as_of": as_of,
                                            "chart": chart}, actor)
+
+
+# --- upload --------------------------------------------------------------------------------------
+
+@router.get("/upload")
+def upload_page(request: Request, actor: ActorDep) -> Response:
+    return render(request, "upload.html", {"result": None, "error": None, "problems": []}, actor)
+
+
+@router.post("/upload")
+async def upload(request: Request, db: DbDep, actor: ActorDep, file: Annotated[UploadFile, File()],
+                 region: Annotated[str | None, Form(max_length=64)] = None,
+                 period: Annotated[str | None, Form(max_length=32)] = None,
+                 force: Annotated[bool, Form()] = False) -> Response:
+    """The same importer as the CLI and the API; the validation report is shown in the page."""
+    from starlette.concurrency import run_in_threadpool
+
+    from targetboard.web.api import read_upload
+
+    try:
+        data, name = await read_upload(file)
+        result = await run_in_threadpool(observations.import_observations, db, actor, data, filename=name,
+                                         region=region or None, period=period or None, force=force)
+    except ImportRejected as e:
+        return render(request, "upload.html", {"result": None, "error": e.message("zh"),
+                                               "problems": [str(p) for p in e.problems]}, actor, 400)
+    except TargetboardError as e:
+        status = {"forbidden": 403, "not_found": 404, "conflict": 409, "unavailable": 503}.get(e.kind, 400)
+        return render(request, "upload.html", {"result": None, "error": e.message("zh"), "problems": []}, actor,
+                      status)
+    return render(request, "upload.html", {"result": result, "error": None, "problems": []}, actor)
 
 
 # --- audit ----------------------------------------------------------------------------------------
