@@ -383,6 +383,12 @@ def test_plan_page_badges_counts_and_filters(web):
     by_unit = c.get("/plans?as_of=2022M06&unit=商务局").text
     assert f'href="/targets/{ids["工业应税销售"]}' in by_unit and "商务局" in by_unit
     assert f'href="/targets/{ids["百亿级企业"]}' not in by_unit
+    assert "绿 1" in by_unit and "红 0" in by_unit  # counts follow the unit filter
+    tree = c.get(f"/api/v1/plans/{web.plan_id}/tree").json()["nodes"]
+    pillars = [n for n in tree if n["kind"] == "pillar" and n["text"]]
+    assert len(pillars) == 4
+    per_pillar = [c.get(f"/plans?as_of=2022M06&pillar={p['id']}").text for p in pillars]
+    assert sum(f'href="/targets/{ids["工业应税销售"]}' in html for html in per_pillar) == 1
 
 
 def test_target_page_highlights_the_source_and_explains(web):

@@ -141,33 +141,45 @@ class Row:
 
 @router.get("/plans")
 def plan_page(request: Request, db: DbDep, actor: ActorDep, plan: int | None = None, unit: str | None = None,
-              status: str | None = None, as_of: str | None = None) -> Response:
+              status: str | None = None, pillar: int | None = None, as_of: str | None = None) -> Response:
+    """The plan tree; filters by unit, pillar and status colour. Counts are of the targets the unit and
+    pillar filters leave, so that they answer "how is this department / this pillar doing"."""
     summaries = plans.list_plans(db)
     if not summaries:
         return render(request, "plans.html", {"summaries": [], "view": None, "rows": [], "counts": {},
-                                              "units": [], "unit": unit, "status": status, "as_of": as_of}, actor)
+                                              "units": [], "pillars": [], "unit": unit, "status": status,
+                                              "pillar": pillar, "as_of": as_of}, actor)
     chosen = plan if plan is not None else summaries[-1].id
     view = web_support.show_plan(db, chosen, as_of=as_of or None, thresholds=request.app.state.thresholds)
     counts = {"green": 0, "yellow": 0, "red": 0, "grey": 0}
     units: set[str] = set()
+    pillars: list[NodeView] = []
     rows: list[Row] = []
-    for n in view.nodes:
+    current_pillar: int | None = None
+    for n in view.nodes:  # in document order: a pillar comes before everything under it
         units.update(u for u in (n.lead_unit, *n.support_units) if u)
+        if n.kind == "pillar":
+            current_pillar = n.id
+            if n.text:
+                pillars.append(n)
+        if pillar is not None and current_pillar != pillar:
+            continue
         if n.kind in HEADING_KINDS:
             if n.text:
                 rows.append(Row(n, 0 if n.kind == "pillar" else 1, None))
             continue
+        if unit and unit not in (n.lead_unit, *n.support_units):
+            continue
         colour = badge(n) if n.kind == "target" else None
         if colour:
             counts[colour] += 1
-        if unit and unit not in (n.lead_unit, *n.support_units):
-            continue
         if status and colour != status:
             continue
         rows.append(Row(n, 2, colour))
     return render(request, "plans.html", {"summaries": summaries, "view": view, "rows": rows, "counts": counts,
-                                          "units": sorted(units), "unit": unit, "status": status,
-                                          "as_of": as_of, "chosen": chosen}, actor)
+                                          "units": sorted(units), "pillars": pillars, "unit": unit,
+                                          "status": status, "pillar": pillar, "as_of": as_of, "chosen": chosen},
+                  actor)
 
 
 # --- target ---------------------------------------------------------------------------------------
