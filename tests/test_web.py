@@ -404,6 +404,8 @@ def test_target_page_highlights_the_source_and_explains(web):
 
     data = json.loads(re.search(r'id="chart-data">(.*?)</script>', html, re.S).group(1))
     assert data["target"] == 1200 and data["actual"][5] == pytest.approx(572.33) and data["forecast"] > 1200
+    bars = json.loads(re.search(r'id="ranking-data">(.*?)</script>', html, re.S).group(1))
+    assert len(bars["regions"]) == 6 and bars["self"].count(True) == 1
     assert c.get("/targets/999999").status_code == 404
 
 

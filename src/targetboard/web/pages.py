@@ -242,13 +242,16 @@ def target_page(request: Request, item_id: int, db: DbDep, actor: ActorDep, as_o
         except TargetboardError as e:
             ranking_error = e.message("zh")
     chart = _chart(db, source, node, as_of or None, request.app.state.thresholds)
+    ranking_chart = ({"regions": [r.region_name for r in ranking.rows], "values": [r.value for r in ranking.rows],
+                      "self": [r.is_self for r in ranking.rows], "unit": ranking.unit, "period": ranking.period}
+                     if ranking is not None and ranking.with_data else None)
     before, span, after = _excerpt(source.document_text, source.start, source.end)
     full = (source.document_text[:source.start], source.document_text[source.start:source.end],
             source.document_text[source.end:])
     return render(request, "target.html", {"source": source, "node": node, "badge": badge(node),
                                            "ranking": ranking, "ranking_error": ranking_error,
                                            "excerpt": (before, span, after), "full": full, "as_of": as_of,
-                                           "chart": chart}, actor)
+                                           "chart": chart, "ranking_chart": ranking_chart}, actor)
 
 
 # --- upload --------------------------------------------------------------------------------------
