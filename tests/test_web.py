@@ -559,3 +559,37 @@ def test_serve_demo_loads_the_seed_and_prints_working_accounts(tmp_path, monkeyp
         assert "商务局" in c.get("/plans?unit=商务局").text
     finally:
         served["db"].dispose()
+
+
+def test_target_page_chart_script_builds_both_charts(web, tmp_path):
+    """target.js run by node against the page's own data, with a stand-in for ECharts (no browser here)."""
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    import targetboard.web
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    html = login(web.client(), "view1").get(f"/targets/{web.target_item}?as_of=2022M06").text
+    blocks = dict(re.findall(r'<script type="application/json" id="([^"]+)">(.*?)</script>', html, re.S))
+    assert set(blocks) == {"chart-data", "ranking-data"}
+    script = Path(targetboard.web.__file__).parent / "static" / "target.js"
+    harness = tmp_path / "run.js"
+    harness.write_text(f"""
+const blocks = {json.dumps(blocks)};
+const holders = {{chart: {{}}, "ranking-chart": {{}}}};
+global.document = {{ getElementById: (id) => blocks[id] !== undefined ? {{textContent: blocks[id]}} : holders[id] }};
+global.window = {{ addEventListener: () => {{}} }};
+const options = [];
+global.echarts = {{ init: () => ({{ setOption: (o) => options.push(o), resize: () => {{}} }}) }};
+require({json.dumps(str(script))});
+console.log(JSON.stringify(options));
+""", encoding="utf-8")
+    out = subprocess.run([node, str(harness)], capture_output=True, text=True, timeout=30, check=True).stdout
+    line, bars = json.loads(out)
+    assert [s["name"] for s in line["series"]] == ["2022年累计", "2021年累计", "目标", "全年预测"]
+    assert line["series"][3]["data"][11] > 1200
+    assert len(bars["series"][0]["data"]) == 6
