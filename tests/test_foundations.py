@@ -171,3 +171,35 @@ def test_a_command_that_finds_nothing_says_so(db_url, args):
     assert out.strip() and ("没有" in out or "还没有" in out or "为空" in out), out
     out_en = tb("--lang", "en", *args, *extra)
     assert out_en.strip().isascii() or "no " in out_en, out_en
+
+
+def test_accepted_outcomes_of_a_bulletin_become_observations(db_url, tmp_path):
+    from targetboard.errors import ImportRejected
+    from targetboard.services import observations, plans
+    from targetboard.services.actors import Actor
+
+    db = Database(db_url)
+    office = Actor("督查室", "supervisor")
+    pending = plans.import_plan(db, office, write(tmp_path / "公报.txt", BULLETIN), region="扬中市", year=2021)
+    with pytest.raises(Exception, match="已采纳"):  # nothing reviewed yet: nothing to store
+        observations.store_outcomes(db, office, pending.id)
+    text2 = BULLETIN.replace("2021年", "2021年度")
+    plan = plans.import_plan(db, office, write(tmp_path / "公报2.txt", text2), region="扬中市", year=2021,
+                             reviewed=True)
+    try:
+        stored = observations.store_outcomes(db, office, plan.id)
+    except ImportRejected as e:  # an outcome the catalog cannot place is reported, never silently dropped
+        pytest.fail(f"unexpected problems: {[str(p) for p in e.problems]}")
+    assert stored.inserted >= 2
+    rows = observations.list_observations(db, region="扬中市", period="2021")
+    gdp = next(r for r in rows if r.indicator_id == "gdp")
+    assert (gdp.value, gdp.growth) == (620.5, 9.6) and gdp.source.startswith("document:")
+    assert events(db_url)[-1].action == "outcomes.store"
+    again = observations.store_outcomes(db, office, plan.id)
+    assert again.import_id is None  # the same figures again: nothing changes
+
+
+def test_flags_name_the_region_not_its_code(tracked_url, tmp_path):
+    f = write(tmp_path / "typo.csv", HEADER + "扬中市,工业应税销售,2023M02,是,1900000,亿元,12,\n")
+    out = tb("import", "observations", f, "--db", tracked_url, ok=False)
+    assert "扬中市" in out and "321182" not in out

@@ -201,3 +201,24 @@ def test_audit_trail_names_actors_and_files(tracked_url):
         rows = s.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert [(e.actor, e.action) for e in rows] == [("督查室", "plan.import"), ("统计局", "observations.import")]
     assert '"file": "sample.csv"' in rows[-1].detail and '"inserted": 936' in rows[-1].detail
+
+
+def test_a_published_status_snapshot_does_not_move_when_figures_are_corrected(tracked_url):
+    from targetboard.services import tracking
+
+    db = Database(tracked_url)
+    snap = tracking.freeze_statuses(db, OFFICE, region="扬中市", year=2022, as_of="2022-06")
+    assert snap.intact and snap.period == "2022M06"
+    frozen = {r["target_id"]: r for r in snap.results}
+    assert len(frozen) == 3 and all(r["explanation"] for r in frozen.values())
+    sales = next(r for r in frozen.values() if "572.33" in r["explanation"])
+    assert any(o["value"] == 572.33 and o["period"] == "2022M06" for o in snap.inputs["observations"])
+    with db.write("observations") as s:  # a correction after publication
+        write_observations(s, [ObservationRecord("321182", "industrial_taxable_sales", "2022M06", True, 400.0, None,
+                                                 "fix.csv")], entered_by="统计局")
+    live = {r.target_id: r for r in tracking.target_statuses(db, region="扬中市", year=2022, as_of="2022M06")}
+    assert "400" in live[int(sales["target_id"])].status.explanation  # the live status moved ...
+    again = tracking.get_snapshot_view(db, snap.id)
+    assert again.results == snap.results and again.intact  # ... the published one did not
+    with pytest.raises(Forbidden):
+        tracking.freeze_statuses(db, Actor("x", "viewer"), region="扬中市", year=2022)

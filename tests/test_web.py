@@ -23,7 +23,8 @@ from targetboard.web.security import LoginThrottle
 PW = "correct-horse-42"
 SECRET = "s" * 40
 ROLES = ("admin", "supervisor", "unit_editor", "viewer")
-ROLE_USERS = {"admin": "admin1", "supervisor": "sup1", "unit_editor": "ed1", "viewer": "view1"}
+ROLE_USERS = {"admin": "admin1", "supervisor": "sup1", "unit_editor": "ed1", "viewer": "view1",
+              "other_supervisor": "sup2"}  # a supervisor of 丹阳市, a peer of 扬中市
 
 
 @dataclass
@@ -53,6 +54,7 @@ def _accounts(url: str) -> None:
     users.add_user(db, root, "sup1", role="supervisor", password=PW, region="扬中市")
     users.add_user(db, root, "ed1", role="unit_editor", password=PW, region="扬中市", units=["商务局"])
     users.add_user(db, root, "view1", role="viewer", password=PW, display_name="观察员")
+    users.add_user(db, root, "sup2", role="supervisor", password=PW, region="丹阳市")
     db.dispose()
 
 

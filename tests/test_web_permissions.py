@@ -14,8 +14,10 @@ import pytest
 
 from test_web import PW, ROLE_USERS, _accounts, api_csrf, fingerprint, login, make_web, sheet
 
-ALL = frozenset({"admin", "supervisor", "unit_editor", "viewer"})
-SUP = frozenset({"admin", "supervisor"})
+ALL = frozenset({"admin", "supervisor", "other_supervisor", "unit_editor", "viewer"})
+SUP = frozenset({"admin", "supervisor", "other_supervisor"})
+#: Writes in 扬中市: a supervisor of another region is refused (services.actors.require_region).
+HERE = frozenset({"admin", "supervisor"})
 ADMIN = frozenset({"admin"})
 #: Routes with their own test (changing one's password ends the session it would be checked with).
 OWN_TESTS = {("POST", "/api/v1/me/password")}
@@ -48,12 +50,12 @@ def api_calls(web: Any, role: str) -> list[tuple[str, str, str, dict[str, Any], 
         ("DELETE", "/api/v1/tokens/{token_id}", "/api/v1/tokens/999999", {}, ALL),
         ("GET", "/api/v1/audit", "/api/v1/audit", {}, SUP),
         ("GET", "/api/v1/users", "/api/v1/users", {}, SUP),
-        ("POST", "/api/v1/regions", "/api/v1/regions", {"json": {"name": f"测试镇{role}", "parent": "扬中市"}}, SUP),
-        ("POST", "/api/v1/units", "/api/v1/units", {"json": {"name": f"测试局{role}", "region": "扬中市"}}, SUP),
+        ("POST", "/api/v1/regions", "/api/v1/regions", {"json": {"name": f"测试镇{role}", "parent": "扬中市"}}, HERE),
+        ("POST", "/api/v1/units", "/api/v1/units", {"json": {"name": f"测试局{role}", "region": "扬中市"}}, HERE),
         ("POST", "/api/v1/plans/{plan_id}/status", f"/api/v1/plans/{web.plan_id}/status",
-         {"json": {"status": "draft"}}, SUP),
+         {"json": {"status": "draft"}}, HERE),
         ("POST", "/api/v1/assignments", "/api/v1/assignments",
-         {"json": {"item_id": web.other_item, "unit": "商务局", "role": "support"}}, SUP),
+         {"json": {"item_id": web.other_item, "unit": "商务局", "role": "support"}}, HERE),
         ("POST", "/api/v1/observations/import", "/api/v1/observations/import",
          {"files": {"file": ("other.csv", other, "text/csv")}}, SUP),
         ("POST", "/api/v1/users", "/api/v1/users",
@@ -79,7 +81,7 @@ def test_the_matrix_covers_every_api_route(site):
 def test_permission_matrix(site):
     web = site
     # refused roles first, so the allowed writes (an undo, a status change) come after every refusal
-    for role in (None, "viewer", "unit_editor", "supervisor", "admin"):
+    for role in (None, "viewer", "unit_editor", "other_supervisor", "supervisor", "admin"):
         client = web.client()
         headers: dict[str, str] = {}
         if role is not None:

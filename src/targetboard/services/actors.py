@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from targetboard.errors import Forbidden, Invalid
+from targetboard.store.models import Region
 
 ROLE_NAMES_ZH = {"admin": "管理员", "supervisor": "督查人员", "unit_editor": "单位填报员", "viewer": "只读用户"}
 
@@ -44,3 +45,19 @@ class Actor:
         if self.role == "unit_editor" and unit_id is not None and unit_id in self.unit_ids:
             return
         raise Forbidden(f"{self.name} 只能修改本单位的事项", f"{self.name} may only change its own unit's items")
+
+
+def require_region(actor: Actor, region: Region) -> None:
+    """Refuse a supervisor acting outside its region (its region or any region below it).
+
+    Admins pass; a supervisor without a region acts everywhere (a city-wide office).
+    """
+    if actor.role != "supervisor" or actor.region_id is None:
+        return
+    node: Region | None = region
+    while node is not None:
+        if node.id == actor.region_id:
+            return
+        node = node.parent
+    raise Forbidden(f"{actor.name} 只能处理本辖区的事项，{region.name}不在其中",
+                    f"{actor.name} may act only within its own region; {region.name} is outside it")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from targetboard.services.actors import Actor
+from targetboard.services.actors import Actor, require_region
 from targetboard.store import Database
 from targetboard.store import plans as store
 from targetboard.store.regions import find_region, units_of
@@ -48,5 +48,6 @@ def assign(db: Database, actor: Actor, item_id: int, unit: str | None = None, *,
     """Assign `item_id` to `unit` (None: confirm the rules' suggestion). Supervisors assign."""
     actor.require("supervisor")
     with db.write("plans") as s:
+        require_region(actor, store.get_item(s, item_id).plan.region)
         row = store.assign(s, item_id, unit, actor=actor.name, role=role, deadline=deadline)
         return AssignmentView(row.plan_item_id, row.unit.name, row.role, row.deadline, row.source == "suggestion")

@@ -21,14 +21,14 @@ from targetboard.ingest.plausibility import comparison_keys, magnitude_flags
 from targetboard.ingest.problems import RecordKey
 from targetboard.model.items import Item
 from targetboard.model.observation import ObservationRecord
-from targetboard.services.actors import Actor
+from targetboard.services.actors import Actor, require_region
 from targetboard.store import Database
 from targetboard.store import imports as store_imports
 from targetboard.store.audit import record
 from targetboard.store.models import Assignment, Plan, PlanItem, Region, Target
 from targetboard.store.observations import write_observations
 from targetboard.store.plans import get_plan
-from targetboard.store.regions import find_region, region_names
+from targetboard.store.regions import find_region, region_names, region_names_by_code
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,12 @@ def read_file(db: Database, source: str | Path | bytes, *, filename: str | None 
     return name, result
 
 
+def _region_names(db: Database, records: list[ObservationRecord]) -> dict[str, str]:
+    """Code -> name of the regions in `records`, so messages name regions as people do."""
+    with db.read() as s:
+        return region_names_by_code(s, {r.region_code for r in records})
+
+
 def _previous_values(db: Database, records: list[ObservationRecord]) -> dict[RecordKey, float | None]:
     """The stored levels the plausibility check compares each record with (previous month, a year earlier)."""
     wanted = {key for r in records for key in comparison_keys(r)}
@@ -137,7 +143,8 @@ def import_observations(db: Database, actor: Actor, source: str | Path | bytes, 
         raise ImportRejected(name, result.problems, hint="fix the file and import it again; nothing was stored")
     records = list(result.records)
     if not force:
-        flags = magnitude_flags(records, _previous_values(db, records), locations=result.locations)
+        flags = magnitude_flags(records, _previous_values(db, records), locations=result.locations,
+                                region_names=_region_names(db, records))
         if flags:
             raise ImportRejected(name, flags, hint="check the figures; if they are right, import again with --force")
     _check_scope(db, actor, records, name)
@@ -154,6 +161,7 @@ def store_outcomes(db: Database, actor: Actor, plan_id: int, item_ids: list[int]
     actor.require("supervisor")
     with db.read() as s:
         plan = get_plan(s, plan_id)
+        require_region(actor, plan.region)
         region_code, year, doc_name, doc_id = plan.region.code, plan.year, plan.document.name, plan.document_id
         rows = [(i, json.loads(i.extracted)) for i in plan.items
                 if i.kind == "outcome" and i.review_state == "accepted" and i.extracted

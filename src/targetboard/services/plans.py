@@ -12,7 +12,7 @@ from targetboard.analytics import STATUS_ZH, VERDICT_ZH, ClaimCheck, Thresholds
 from targetboard.analytics.status import TargetStatus
 from targetboard.errors import Invalid
 from targetboard.extract.plan import PlanTree
-from targetboard.services.actors import Actor
+from targetboard.services.actors import Actor, require_region
 from targetboard.services.documents import extract_document, read_source
 from targetboard.store import Database
 from targetboard.store import plans as store
@@ -95,6 +95,7 @@ def import_plan(db: Database, actor: Actor, source: str | Path | bytes | SourceD
     extracted = extract_document(doc, year=year)
     with db.write("plans") as s:
         reg = find_region(s, region)
+        require_region(actor, reg)
         result = store.import_plan(s, doc, extracted.tree, reg, year, actor=actor.name,
                                    review_state="accepted" if reviewed else "pending")
         return _summary(result.plan, result.created)
@@ -103,6 +104,7 @@ def import_plan(db: Database, actor: Actor, source: str | Path | bytes | SourceD
 def set_plan_status(db: Database, actor: Actor, plan_id: int, status: str) -> PlanSummary:
     actor.require("supervisor")
     with db.write("plans") as s:
+        require_region(actor, store.get_plan(s, plan_id).region)
         return _summary(store.set_plan_status(s, plan_id, status, actor=actor.name), False)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from targetboard.services.actors import Actor
+from targetboard.services.actors import Actor, require_region
 from targetboard.store import Database
 from targetboard.store import regions as store
 from targetboard.store.models import Region, Unit
@@ -66,6 +66,7 @@ def add_region(db: Database, actor: Actor, name: str, parent: str, *, level: str
                code: str | None = None) -> RegionView:
     actor.require("supervisor")
     with db.write("regions") as s:
+        require_region(actor, store.find_region(s, parent))
         r = store.add_region(s, name, parent, actor=actor.name, level=level, code=code)
         return _region(r, r.parent)
 
@@ -73,6 +74,7 @@ def add_region(db: Database, actor: Actor, name: str, parent: str, *, level: str
 def add_unit(db: Database, actor: Actor, name: str, region: str, *, kind: str = "department") -> UnitView:
     actor.require("supervisor")
     with db.write("regions") as s:
+        require_region(actor, store.find_region(s, region))
         u = store.add_unit(s, name, region, actor=actor.name, kind=kind)
         return _unit(u, u.region)
 

@@ -5,7 +5,9 @@ Status is computed live from the observations (nothing cached), so a corrected f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from targetboard.analytics import STATUS_ZH, Thresholds, load_thresholds
 from targetboard.analytics.status import TargetStatus
@@ -13,9 +15,11 @@ from targetboard.catalog import load_catalog
 from targetboard.errors import Invalid, NotFound, Where
 from targetboard.ingest.periods import parse_period_text
 from targetboard.model.period import Period
+from targetboard.services.actors import Actor, require_region
 from targetboard.store import Database
 from targetboard.store.regions import find_region
-from targetboard.store.tracking import forecast_year_end_rank, ranking, status_rows
+from targetboard.store.snapshots import create_snapshot, digest, get_snapshot, observations_of
+from targetboard.store.tracking import HISTORY_YEARS, forecast_year_end_rank, ranking, status_rows, targets_by_id
 
 
 def parse_period(text: str) -> Period:
@@ -108,3 +112,60 @@ def rank_indicator(db: Database, indicator: str, *, region: str, period: str, by
             unit = "%" if by == "growth" else ind.unit
         rows = [RankRow(x.rank, x.region_code, x.region_name, x.value, x.region_code == me.code) for x in r.rows]
         return RankingView(ind.id, ind.name, unit, p.code, by, forecast, rows)
+
+
+STATUS_FIELDS = ("target_id", "status", "latest_period", "latest_value", "latest_growth", "completion", "forecast",
+                 "forecast_method", "share", "explanation")
+
+
+@dataclass(frozen=True)
+class SnapshotView:
+    id: int
+    kind: str
+    label: str
+    period: str | None
+    sha256: str
+    created_by: str
+    inputs: dict[str, Any]
+    results: list[dict[str, Any]]
+
+    @property
+    def intact(self) -> bool:
+        """Whether inputs and results still hash to the published SHA-256."""
+        return digest(self.inputs, self.results) == self.sha256
+
+
+def freeze_statuses(db: Database, actor: Actor, *, region: str, year: int, as_of: str | None = None,
+                    label: str | None = None, thresholds: Thresholds | None = None) -> SnapshotView:
+    """Publish the statuses of a region's targets as a snapshot: the targets, the observations of their
+    series and the thresholds are copied beside the results, so later corrections cannot change it."""
+    actor.require("supervisor")
+    code = parse_period(as_of).code if as_of else None
+    chosen = thresholds or Thresholds()
+    with db.write("snapshots") as s:  # one transaction: results and inputs are read from the same state
+        reg = find_region(s, region)
+        require_region(actor, reg)
+        rows = status_rows(s, region=reg, year=year, as_of=code, thresholds=chosen)
+        tracked = [r for r in rows if r.status is not None]
+        targets = [{"target_id": r.target_id, "item_id": r.item_id, "text": r.item_text, "metric": r.metric,
+                    "comparator": r.comparator, "value": r.value, "unit": r.unit} for r in rows]
+        indicators = {t.indicator_id for t in targets_by_id(s, [r.target_id for r in rows])}
+        pairs = {(reg.code, i) for i in indicators if i}
+        inputs = {"region": reg.code, "year": year, "as_of": code, "thresholds": asdict(chosen), "targets": targets,
+                  "observations": observations_of(s, pairs, year - HISTORY_YEARS, year)}
+        results = [{f: getattr(r.status, f) for f in STATUS_FIELDS} for r in tracked]
+        title = label or f"{reg.name} {year} 目标完成情况（截至 {code or year}）"
+        snap = create_snapshot(s, kind="status", label=title, region_id=reg.id, period=code or str(year),
+                               params={"year": year, "as_of": code}, inputs=inputs, results=results,
+                               actor=actor.name)
+        return _snapshot_view(snap)
+
+
+def get_snapshot_view(db: Database, snapshot_id: int) -> SnapshotView:
+    with db.read() as s:
+        return _snapshot_view(get_snapshot(s, snapshot_id))
+
+
+def _snapshot_view(row: Any) -> SnapshotView:
+    return SnapshotView(row.id, row.kind, row.label, row.period, row.sha256, row.created_by, json.loads(row.inputs),
+                        json.loads(row.results))

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -186,6 +187,7 @@ class Plan(Base):
     __tablename__ = "plan"
     __table_args__ = (UniqueConstraint("document_id", "region_id", "year"),
                       CheckConstraint(_in("status", PLAN_STATUSES), name="status"),
+                      CheckConstraint(_in("report_every", ("month", "quarter")), name="report_every"),
                       CheckConstraint("year BETWEEN 1949 AND 2100", name="year"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
@@ -195,6 +197,7 @@ class Plan(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
     status_changed_by: Mapped[str | None] = mapped_column(String(64))
     status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    report_every: Mapped[str] = mapped_column(String(8), default="month", server_default="month")
     document: Mapped[Document] = relationship()
     region: Mapped[Region] = relationship()
     items: Mapped[list[PlanItem]] = relationship(back_populates="plan", order_by="PlanItem.position")
@@ -364,6 +367,95 @@ class AuditEvent(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+LEDGER_KINDS = ("rectification", "safety", "project", "listing")
+
+
+class LedgerEntry(Base):
+    """An entry of a ledger (台账) of one kind: a finding to rectify, a hazard, a project, an enterprise to list.
+
+    `state` moves only along `accountability/ledger_kinds.toml`; every move is a `LedgerEvent`. `fields`
+    holds the kind's own columns (整改目标, 整改措施, 隐患等级, 投资额, 形象进度 ...) as JSON, so one table
+    serves every kind. `plan_item_id` links a count target (力争30亿元以上项目…) whose actual comes from here.
+    """
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (CheckConstraint(_in("kind", LEDGER_KINDS), name="kind"),
+                      UniqueConstraint("region_id", "kind", "ref"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="RESTRICT"), index=True)
+    ref: Mapped[str] = mapped_column(String(32))  # 序号 / the ledger's own number, unique per region and kind
+    title: Mapped[str] = mapped_column(Text)  # 问题 / 隐患 / 项目 / 企业
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(24))
+    progress: Mapped[str] = mapped_column(Text, default="")  # 整改进展 / 形象进度
+    fields: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the kind's own columns
+    plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("plan_item.id", ondelete="SET NULL"))
+    returned_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    unit: Mapped[Unit | None] = relationship()
+
+
+class LedgerEvent(Base):
+    """One step of a ledger entry (append-only): who moved it from which state to which, and why."""
+
+    __tablename__ = "ledger_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entry.id", ondelete="RESTRICT"), index=True)
+    action: Mapped[str] = mapped_column(String(24))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+REPORT_STATES = ("submitted", "accepted", "returned")
+
+
+class ProgressReport(Base):
+    """A unit's report on a plan item for a reporting period: text, percent complete, review state.
+
+    One row per (item, unit, period): a report returned and submitted again is the same row, its earlier
+    versions kept by the audit trail.
+    """
+
+    __tablename__ = "progress_report"
+    __table_args__ = (UniqueConstraint("plan_item_id", "unit_id", "period"),
+                      CheckConstraint(_in("state", REPORT_STATES), name="state"),
+                      CheckConstraint("percent BETWEEN 0 AND 100", name="percent"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    period: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    percent: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="submitted")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    submitted_by: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EvidenceFile(Base):
+    """A file attached to a progress report, kept with its SHA-256, size and type."""
+
+    __tablename__ = "evidence_file"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_report.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ApiToken(Base):

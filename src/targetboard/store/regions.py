@@ -10,15 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from targetboard.errors import Conflict, Invalid, NotFound
+from targetboard.ingest.names import fold
 from targetboard.store.audit import record
 from targetboard.store.models import Region, Unit
-from targetboard.text.normalize import to_simplified
 
 _SUFFIXES = ("市", "区", "县", "镇", "乡", "街道", "省")
 
 
 def _clean(name: str) -> str:
-    return to_simplified(name).strip().replace(" ", "")
+    """Names are compared (and stored) in the importer's folded form, so a sheet and a command agree."""
+    return fold(name)
 
 
 def _describe(session: Session, r: Region) -> str:
@@ -112,6 +113,12 @@ def region_names(session: Session) -> dict[str, str]:
         for k in keys:
             seen.setdefault(k, []).append(r.code)
     return {k: v[0] for k, v in seen.items() if len(set(v)) == 1}
+
+
+def region_names_by_code(session: Session, codes: set[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    return dict(session.execute(select(Region.code, Region.name).where(Region.code.in_(sorted(codes)))).all())
 
 
 def add_unit(session: Session, name: str, region_ref: str, *, actor: str, kind: str = "department") -> Unit:

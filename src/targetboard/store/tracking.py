@@ -220,3 +220,10 @@ def forecast_year_end_rank(
 
 def target_statuses(rows: Sequence[StatusRow]) -> dict[int, TargetStatus | None]:
     return {r.target_id: r.status for r in rows}
+
+
+def targets_by_id(session: Session, target_ids: Sequence[int]) -> list[Target]:
+    """The stored targets with these ids (their indicator, measure and period)."""
+    if not target_ids:
+        return []
+    return list(session.scalars(select(Target).where(Target.id.in_(list(target_ids)))))

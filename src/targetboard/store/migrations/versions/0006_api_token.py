@@ -5,8 +5,8 @@ random bytes, so a fast hash is enough, unlike a person's password), so a copy o
 no working token. A revoked token keeps its row (`revoked_at`) for the audit trail; deleting an
 account deletes its tokens.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

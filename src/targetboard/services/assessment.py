@@ -1,0 +1,153 @@
+"""Assessment runs (考核): gather each unit's inputs from the stored data, score them with a scheme,
+publish the league table as a snapshot.
+
+Where the inputs come from, per rule:
+- `step` / `linear` on an indicator: the targets of that indicator assigned to the unit (lead), each
+  judged on its latest actual to date against the target value (growth targets on the growth);
+- `rank` on an indicator: the units ranked by that completion ratio;
+- `ledger` of a kind: the unit's overdue entries (red light on the day of the run) and returns;
+- `bonus` / `penalty` / `veto`: counted events the office records (an events sheet: 单位, 考核项, 次数, 依据).
+Every input names its evidence (target, observation period, ledger entries, the event's basis), so a
+published point can be traced back. A published run is a snapshot: later corrections do not move it,
+and the next run's movement (进位/退位) is measured against it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from targetboard.accountability.scheme import Scheme, load_scheme
+from targetboard.accountability.scoring import AssessmentResult, Evidence, ItemInput, run_scheme
+from targetboard.errors import ImportRejected, Invalid
+from targetboard.ingest.problems import Problem
+from targetboard.services.actors import Actor, require_region
+from targetboard.services.ledgers import counts_by_unit
+from targetboard.store import Database
+from targetboard.store.models import Assignment, Snapshot, Target, Unit
+from targetboard.store.regions import find_region, units_of
+from targetboard.store.snapshots import create_snapshot
+from targetboard.store.tracking import status_rows
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    result: AssessmentResult
+    snapshot_id: int | None  # set once published
+
+
+def read_events(source: str | Path, scheme: Scheme, units: set[str]) -> dict[tuple[str, str], ItemInput]:
+    """An events sheet (CSV: 单位, 考核项, 次数, 依据) for bonus, penalty and veto items; checked whole."""
+    path = Path(source)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as e:
+        raise Invalid(f"{path.name}：无法读取（{e.strerror}）", f"{path.name}: cannot read ({e.strerror})") from None
+    adjust = {i.id: i for _, i in scheme.items() if i.rule in ("bonus", "penalty", "veto")}
+    by_name = {i.name: i.id for i in adjust.values()} | {i: i for i in adjust}
+    out: dict[tuple[str, str], ItemInput] = {}
+    problems: list[Problem] = []
+    for n, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        unit, item, count, basis = (row.get(k, "").strip() for k in ("单位", "考核项", "次数", "依据"))
+        if unit not in units:
+            problems.append(Problem(path.name, None, n, "单位", f"{unit!r} is not a unit being assessed"))
+            continue
+        if item not in by_name:
+            problems.append(Problem(path.name, None, n, "考核项", f"{item!r} is not a bonus, penalty or veto item of "
+                                    f"the scheme; expected one of {'、'.join(i.name for i in adjust.values())}"))
+            continue
+        if not count.isdigit():
+            problems.append(Problem(path.name, None, n, "次数", f"{count!r} is not a whole number"))
+            continue
+        key = (unit, by_name[item])
+        before = out.get(key, ItemInput())
+        out[key] = ItemInput(events=before.events + int(count),
+                             evidence=(*before.evidence, Evidence("event", f"{path.name}#{n}", basis)))
+    if problems:
+        raise ImportRejected(path.name, problems)
+    return out
+
+
+def gather_inputs(db: Database, scheme: Scheme, *, region: str, year: int, as_of: str,
+                  day: date) -> tuple[dict[str, str], dict[tuple[str, str], ItemInput]]:
+    """(subjects, inputs) from the stored targets, observations and ledgers; subjects are unit names."""
+    with db.read() as s:
+        reg = find_region(s, region)
+        subjects = {u.name: u.name for u in units_of(s, reg) if u.kind == scheme.subjects}
+        rows = {r.target_id: r for r in status_rows(s, region=reg, year=year, as_of=as_of)}
+        leads = dict(s.execute(select(Assignment.plan_item_id, Unit.name).join(Unit, Unit.id == Assignment.unit_id)
+                               .where(Assignment.ended_at.is_(None), Assignment.role == "lead")).all())
+        targets = list(s.scalars(select(Target).where(Target.id.in_(list(rows)))))
+    inputs: dict[tuple[str, str], ItemInput] = {}
+    for _, item in scheme.items():
+        if item.indicator and item.rule in ("step", "linear", "rank"):
+            ratios: dict[str, float] = {}
+            for t in targets:
+                unit = leads.get(t.plan_item_id)
+                row = rows[t.id]
+                if unit not in subjects or t.indicator_id != item.indicator or row.status is None:
+                    continue
+                actual = row.status.latest_growth if t.measure == "growth" else row.status.latest_value
+                evidence = (Evidence("target", str(t.id), f"{t.metric} {t.comparator} {t.value:g}{t.unit or ''}"),
+                            Evidence("observation", f"{reg.code}/{t.indicator_id}/{row.status.latest_period}",
+                                     "" if actual is None else f"{actual:g}"))
+                inputs[(unit, item.id)] = ItemInput(actual=actual, target=row.value, evidence=evidence)
+                if actual is not None and row.value:
+                    ratios[unit] = actual / row.value
+            if item.rule == "rank":
+                order = sorted(ratios, key=lambda u: (-ratios[u], u))
+                for unit in order:  # competition ranking: equal ratios share the better place
+                    place = 1 + sum(1 for other in order if ratios[other] > ratios[unit])
+                    inputs[(unit, item.id)] = ItemInput(rank=place, evidence=inputs[(unit, item.id)].evidence)
+        elif item.rule == "ledger" and item.ledger:
+            counts = counts_by_unit(db, region=region, kind=item.ledger, as_of=day)
+            for unit, c in counts.items():
+                if unit in subjects:
+                    inputs[(unit, item.id)] = ItemInput(overdue=c.overdue, returned=c.returned, evidence=tuple(
+                        Evidence("ledger", str(i)) for i in c.entry_ids))
+    return subjects, inputs
+
+
+def run_assessment(db: Database, actor: Actor, scheme_file: str | Path, *, region: str, year: int, as_of: str,
+                   day: date, events_file: str | Path | None = None, publish: bool = False) -> AssessmentView:
+    """Score the region's units with the scheme; with `publish`, freeze the run as a snapshot."""
+    actor.require("supervisor")
+    scheme = load_scheme(scheme_file)
+    subjects, inputs = gather_inputs(db, scheme, region=region, year=year, as_of=as_of, day=day)
+    if not subjects:
+        raise Invalid(f"{region}没有类型为 {scheme.subjects} 的单位可考核", f"{region} has no {scheme.subjects} units "
+                      "to assess", hint="add them with `targetboard unit add NAME --kind ...`")
+    if events_file is not None:
+        inputs.update(read_events(events_file, scheme, set(subjects)))
+    previous = _previous_ranks(db, scheme, region)
+    result = run_scheme(scheme, period=as_of, subjects=subjects, inputs=inputs, previous_ranks=previous)
+    if not publish:
+        return AssessmentView(result, None)
+    with db.write("snapshots") as s:
+        reg = find_region(s, region)
+        require_region(actor, reg)
+        raw_inputs = {f"{k[0]}|{k[1]}": asdict(v) for k, v in sorted(inputs.items())}
+        snap = create_snapshot(
+            s, kind="assessment", label=f"{scheme.name} {as_of}", region_id=reg.id, period=as_of,
+            params={"scheme": scheme.id, "version": scheme.version, "day": day.isoformat()},
+            inputs={"scheme": Path(scheme_file).read_text(encoding="utf-8"), "inputs": raw_inputs},
+            results=json.loads(result.to_json()), actor=actor.name)
+        return AssessmentView(result, snap.id)
+
+
+def _previous_ranks(db: Database, scheme: Scheme, region: str) -> dict[str, int] | None:
+    """The ranks of the last published run of this scheme in this region, for 进位/退位."""
+    with db.read() as s:
+        reg = find_region(s, region)
+        rows = s.scalars(select(Snapshot).where(Snapshot.kind == "assessment", Snapshot.region_id == reg.id)
+                         .order_by(Snapshot.id.desc()))
+        for snap in rows:
+            if json.loads(snap.params).get("scheme") == scheme.id:
+                return {row["subject"]: row["rank"] for row in json.loads(snap.results)["table"]}
+    return None
