@@ -125,6 +125,54 @@ def format_documents(per_doc: dict[str, Any], runs: list[DocRun]) -> str:
     return "\n".join(rows)
 
 
+#: Confidence bands of the calibration table, highest first: (low, high) with low <= c < high.
+BANDS: tuple[tuple[float, float], ...] = ((0.95, 1.01), (0.9, 0.95), (0.8, 0.9), (0.7, 0.8), (0.0, 0.7))
+CALIBRATION_HEADER = f"{'confidence':<11}  {'items':>5}  {'share':>6}  {'correct':>7}  {'precision':>9}"
+
+
+def _load_scorer(scorer: Path) -> Any:
+    """The shared scorer as a module (standard library only), for per-item verdicts."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("targetboard_shared_scorer", scorer)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def item_verdicts(scorer: Path, gold_dir: Path, pred_dir: Path) -> list[tuple[float, bool]]:
+    """(confidence, matched) for every scored prediction the scorer counts (ignore-span items dropped)."""
+    sc = _load_scorer(scorer)
+    out: list[tuple[float, bool]] = []
+    for gold_path in sorted(gold_dir.glob("*.gold.jsonl")):
+        doc = gold_path.name.removesuffix(".gold.jsonl")
+        pred_path = pred_dir / f"{doc}.jsonl"
+        gold = sc.read_jsonl(gold_path)
+        pred = sc.read_jsonl(pred_path) if pred_path.exists() else []
+        _gold, kept, hits, _missed, _spurious = sc.score_doc(gold, pred)
+        matched = {id(p) for _, p in hits}
+        for p in kept:
+            conf = p.get("confidence")
+            out.append((float(conf) if conf is not None else 0.0, id(p) in matched))
+    return out
+
+
+def format_calibration(verdicts: list[tuple[float, bool]]) -> str:
+    rows = [CALIBRATION_HEADER, "-" * len(CALIBRATION_HEADER)]
+    total = len(verdicts) or 1
+    for lo, hi in BANDS:
+        band = [ok for c, ok in verdicts if lo <= c < hi]
+        label = f"{lo:.2f}-{min(hi, 1.0):.2f}"
+        prec = f"{sum(band) / len(band):>9.3f}" if band else f"{'-':>9}"
+        rows.append(f"{label:<11}  {len(band):>5}  {len(band) / total:>6.1%}  {sum(band):>7}  {prec}")
+    high = [ok for c, ok in verdicts if c >= 0.9]
+    if high:
+        share, prec = len(high) / total, sum(high) / len(high)
+        rows.append(f"{'>= 0.90':<11}  {len(high):>5}  {share:>6.1%}  {sum(high):>7}  {prec:>9.3f}")
+    return "\n".join(rows)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gold-dir", type=Path, default=DEFAULT_GOLD_DIR, help=f"default: {DEFAULT_GOLD_DIR}")
@@ -150,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
         runs = run_extractor(gold_dir, out_dir)
         result, listing = run_scorer(args.scorer, gold_dir, out_dir, args.verbose)
+        verdicts = item_verdicts(args.scorer, gold_dir, out_dir)
 
     summary, per_doc = result["summary"], result["documents"]
     total_chars = sum(r.chars for r in runs)
@@ -161,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
         print(listing)
         print()
     print(format_summary(summary))
+    period = summary.get("period")
+    if period:
+        print(f"period accuracy (matched items): {period['accuracy']:.3f} ({period['right']} of {period['checked']})")
+    print()
+    print(format_calibration(verdicts))
     print()
     print(format_documents(per_doc, runs))
     unscored = sorted(r.name for r in runs if r.name not in per_doc)

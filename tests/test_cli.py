@@ -159,6 +159,8 @@ def test_demo_prints_tree_and_targets():
     out = r.stdout
     assert "總量拼出新位次。" in out and "工业应税销售" in out and "> 1200 亿元" in out
     assert "4 个支柱, 13 个目标" in out and "3 条排名声明" in out
+    assert "整改台账：4 项，红灯 1，黄灯 1，绿灯 2" in out  # the sample ledgers, lit on 2022-07-01
+    assert "1  工信局  64.31 分" in out and "已发布为快照" in out  # the sample league table
 
 
 def test_readme_gives_exactly_the_two_setup_commands():

@@ -79,3 +79,43 @@ def test_spans_are_original_text(dev_dir):
         text = path.read_text(encoding="utf-8")
         for it in extract(text):
             assert text[it.start : it.end] == it.text, (path.name, it)
+
+
+# --- dev-b: the excerpts of the genres the extractor was weakest on (issue 10) -----------------
+
+DEV_B_FLOOR_F1 = 0.96
+DEV_B_FLOOR_PRECISION = 0.97
+PERIOD_FLOOR = 0.95
+
+
+def _score_dir(directory, scorer):
+    tp = npred = ngold = right = checked = 0
+    for gold_path in sorted(directory.glob("*.gold.jsonl")):
+        doc = gold_path.name[: -len(".gold.jsonl")]
+        text = (directory / f"{doc}.txt").read_bytes().decode("utf-8")
+        pred = json.loads(json.dumps([it.to_dict() for it in extract(text)]))
+        gold, kept, hits, _missed, _spurious = scorer.score_doc(scorer.read_jsonl(gold_path), pred)
+        tp += len(hits)
+        npred += len(kept)
+        ngold += len(gold)
+        for g, p in hits:
+            if g.get("period") is not None:
+                checked += 1
+                right += g.get("period") == p.get("period")
+    return tp, npred, ngold, right, checked
+
+
+def test_dev_b_floor(dev_dir, scorer):
+    dev_b = dev_dir.parent / "dev-b"
+    if not dev_b.is_dir():
+        pytest.skip(f"no dev-b corpus at {dev_b}")
+    tp, npred, ngold, right, checked = _score_dir(dev_b, scorer)
+    p, r, f = scorer.prf(tp, npred, ngold)
+    assert p >= DEV_B_FLOOR_PRECISION, f"dev-b precision {p:.3f}"
+    assert f >= DEV_B_FLOOR_F1, f"dev-b F1 {f:.3f} (P {p:.3f} R {r:.3f})"
+    assert checked and right / checked >= PERIOD_FLOOR, f"dev-b period accuracy {right}/{checked}"
+
+
+def test_dev_period_floor(dev_dir, scorer):
+    *_, right, checked = _score_dir(dev_dir, scorer)
+    assert checked and right / checked >= PERIOD_FLOOR, f"dev period accuracy {right}/{checked}"

@@ -19,6 +19,7 @@ import click
 
 from targetboard import __version__
 from targetboard.cli_common import user_errors
+from targetboard.extract import filter_confidence
 from targetboard.extract.plan import PlanTree
 from targetboard.model.items import Item
 from targetboard.render import item_record, render_plan_text, render_table, to_csv, to_jsonl
@@ -121,8 +122,11 @@ def main(ctx: click.Context, lang: str | None) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Spread many inputs over N processes.")
 @click.option("--verbose", "-v", is_flag=True, help="Report each input's detected format and encoding on stderr.")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None, metavar="X",
+              help="Keep only items whose confidence is at least X (0-1; 0.9 keeps the calibrated high band).")
 def extract_cmd(
-    paths: tuple[str, ...], fmt: str, plan: bool, year: int | None, context: str | None, jobs: int, verbose: bool
+    paths: tuple[str, ...], fmt: str, plan: bool, year: int | None, context: str | None, jobs: int, verbose: bool,
+    min_confidence: float | None,
 ) -> None:
     """Extract targets, outcomes, ranking claims and tasks from policy texts.
 
@@ -142,6 +146,8 @@ def extract_cmd(
             click.echo(f"targetboard: error: {res.error}", err=True)
             continue
         assert res.items is not None
+        res.items = filter_confidence(res.items, min_confidence)
+        res.tree = res.tree.filtered(min_confidence) if res.tree is not None else None
         if verbose:
             click.echo(f"targetboard: {res.name}: {res.format}, encoding {res.encoding or 'n/a'}, "
                        f"{sum(1 for i in res.items if i.kind != 'task')} items", err=True)

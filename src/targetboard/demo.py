@@ -6,7 +6,10 @@ Steps, each through the same services the CLI and the web use:
    扬中市's 2022 plan (its items count as reviewed: a person checked the seed);
 3. generate the SAMPLE monthly data set for 镇江's six county-level units (2019-2022; generated,
    not real, and labelled so) as a template CSV and import it through the real importer;
-4. print the seed targets' status and forecast as of June 2022, and check the seed's ranking claim.
+4. print the seed targets' status and forecast as of June 2022, and check the seed's ranking claim;
+5. SAMPLE accountability: departments lead the seed's targets, three ledgers (环保督察整改, 安全生产,
+   重大项目) go in through the real ledger importer and take a few steps, their lights are shown, and
+   a sample department scheme is run and published as a league table.
 
 A database given with `--db` must be new or hold only what an earlier demo wrote: the demo refuses to
 write sample figures into a database someone uses for real.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import tempfile
 import tomllib
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +27,7 @@ from targetboard.render import render_plan_text, render_table
 from targetboard.services.actors import Actor
 from targetboard.services.documents import extract_document
 from targetboard.services.plans import count_tree
+from targetboard.store import Database
 from targetboard.text.readers import SourceDocument
 
 AS_OF = "2022M06"
@@ -95,8 +100,66 @@ def track_part(db_url: str) -> str:
         for r in check.ranking.rows:
             value = "—" if r.value is None else f"{r.value:g}"
             lines.append(f"      {r.rank if r.rank is not None else '-':>2}  {r.region_name}  {value}\n")
+    lines.extend(accountability_part(db, region, year))
     db.dispose()
     return "".join(lines)
+
+
+#: The day the demo's ledger lights and assessment are judged on.
+DEMO_DAY = date(2022, 7, 1)
+#: Who leads which seed target in the demo (SAMPLE assignments).
+DEMO_LEADS = {"工业应税销售": "工信局", "一般公共预算收入": "财政局", "百亿级企业": "工信局"}
+#: SAMPLE steps taken on the sample ledgers: (kind, 序号, steps), each step by the office or the unit.
+DEMO_STEPS = (
+    ("rectification", "1", ("start", "submit", "return")),
+    ("rectification", "3", ("start",)),
+    ("safety", "1", ("start", "submit", "sign_off")),
+    ("project", "1", ("sign", "start")),
+    ("project", "2", ("sign",)),
+)
+
+
+def accountability_part(db: Database, region: str, year: int) -> list[str]:
+    """Part 5: SAMPLE ledgers with their lights, and a department league table (published as a snapshot)."""
+    from targetboard.accountability.ledger import LIGHT_ZH, ledger_kind
+    from targetboard.accountability.scoring import league_rows
+    from targetboard.sample import SAMPLE_DEPARTMENTS, SAMPLE_LEDGERS, write_sample_ledger
+    from targetboard.services import assessment, assignments, ledgers, plans, regions
+
+    existing = {u.name for u in regions.list_units(db, region)}
+    for name in SAMPLE_DEPARTMENTS:
+        if name not in existing:
+            regions.add_unit(db, DEMO_ACTOR, name, region)
+    view = plans.show_plans(db, region=region, year=year)[0]
+    for node in view.nodes:
+        lead = DEMO_LEADS.get(node.metric or "") if node.kind == "target" else None
+        if lead and node.lead_unit != lead:
+            assignments.assign(db, DEMO_ACTOR, node.id, lead)
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind, name, header, rows in SAMPLE_LEDGERS:
+            ledgers.import_ledger(db, DEMO_ACTOR, write_sample_ledger(Path(tmp) / name, header, rows), kind=kind,
+                                  region=region)
+    for kind, ref, steps in DEMO_STEPS:
+        entry = next(e for e in ledgers.list_entries(db, region=region, kind=kind) if e.ref == ref)
+        if entry.state == ledger_kind(kind).initial:  # an earlier demo run on this database took them already
+            for step in steps:
+                ledgers.move(db, DEMO_ACTOR, entry.id, step, comment="样例：缺少监测报告" if step == "return" else "")
+    out = [f"\n-- 台账（样例数据，{DEMO_DAY:%Y年%m月%d日}亮灯）--\n"]
+    for kind, *_ in SAMPLE_LEDGERS:
+        entries = ledgers.list_entries(db, region=region, kind=kind, today=DEMO_DAY)
+        counts = {c: sum(1 for e in entries if e.light == c) for c in ("red", "yellow", "green", "done")}
+        summary = "，".join(f"{LIGHT_ZH[c]} {n}" for c, n in counts.items() if n)
+        out.append(f"◇ {ledger_kind(kind).name}：{len(entries)} 项，{summary}\n")
+        for e in entries:
+            if e.light in ("red", "yellow"):
+                out.append(f"      {LIGHT_ZH[e.light]}  {e.title}  {e.unit}  时限 {e.deadline}  {e.state_name}\n")
+    with resources.as_file(resources.files("targetboard").joinpath("data/scheme_yangzhong_departments.toml")) as f:
+        run = assessment.run_assessment(db, DEMO_ACTOR, f, region=region, year=year, as_of=AS_OF, day=DEMO_DAY,
+                                        publish=True)
+    out.append(f"\n-- 部门考核排名（样例方案与数据，截至 {AS_OF}，已发布为快照 {run.snapshot_id}）--\n")
+    for place, name, total, movement in league_rows(run.result):
+        out.append(f"  {place:>2}  {name}  {total} 分  {movement}\n")
+    return out
 
 
 def run_demo(db_url: str | None = None) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from targetboard.extract.plan import PlanTree
 from targetboard.model.items import SPEC_FIELDS, Item
 
-CSV_FIELDS: tuple[str, ...] = ("document", *SPEC_FIELDS)
+CSV_FIELDS: tuple[str, ...] = ("document", *SPEC_FIELDS, "region_code", "confidence", "rule")
 _COMPARATOR_WORDS = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "~": "≈", "=": "=", "range": ""}
 
 

@@ -161,3 +161,38 @@ def write_sample_csv(path: Path) -> Path:
                 ]
             )
     return path
+
+
+#: SAMPLE units of 扬中市 for the accountability part of the demo (names of real kinds of offices).
+SAMPLE_DEPARTMENTS = ("工信局", "财政局", "商务局", "生态环境局", "应急管理局", "发改委")
+
+#: SAMPLE ledgers (generated, not real): (kind, file name, header, rows). Deadlines sit around mid-2022
+#: so that the lights of 2022-07-01 show every colour.
+SAMPLE_LEDGERS: tuple[tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = (
+    ("rectification", "环保督察反馈问题整改台账（样例）.csv",
+     ("序号", "反馈问题", "整改目标", "整改措施", "责任单位", "完成时限", "整改进展"),
+     (("1", "沿江化工企业VOCs无组织排放（样例）", "达标排放", "安装在线监测、LDAR检测", "生态环境局", "2022-06-30",
+       "监测设备已安装"),
+      ("2", "城区河道黑臭水体反弹（样例）", "消除黑臭", "截污纳管、清淤", "生态环境局", "2022-07-05", "清淤完成70%"),
+      ("3", "长江岸线违规堆场（样例）", "全部清理复绿", "拆除、复绿", "发改委", "2022-12-31", "已拆除2处"),
+      ("4", "工业园区固废贮存不规范（样例）", "规范贮存", "建设贮存库", "工信局", "2022-09-30", "方案编制中"))),
+    ("safety", "安全生产专项整治台账（样例）.csv",
+     ("序号", "隐患", "隐患等级", "地点", "责任单位", "整改时限", "整改进展"),
+     (("1", "自建房违规改建经营（样例）", "重大", "三茅街道", "应急管理局", "2022-06-15", "已停业整改"),
+      ("2", "危化品仓库防火间距不足（样例）", "较大", "新坝镇", "应急管理局", "2022-08-31", "搬迁选址中"),
+      ("3", "道路运输企业动态监控缺失（样例）", "一般", "油坊镇", "商务局", "2022-07-10", "设备采购中"))),
+    ("project", "重大项目推进台账（样例）.csv",
+     ("序号", "项目名称", "总投资（亿元）", "形象进度", "责任单位", "完成时限", "整改进展"),
+     (("1", "新能源装备产业园（样例）", "35", "主体结构施工", "工信局", "2022-12-31", "已开工"),
+      ("2", "智能电气产业基地（样例）", "32", "土地摘牌", "商务局", "2022-09-30", "已签约"),
+      ("3", "港口物流中心（样例）", "30", "前期手续", "发改委", "2022-06-30", "谋划中"))),
+)
+
+
+def write_sample_ledger(path: Path, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> Path:
+    """One SAMPLE ledger sheet as an office would keep it (CSV, UTF-8 with BOM for Excel)."""
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    return path

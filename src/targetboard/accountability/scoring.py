@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from targetboard.accountability.scheme import Scheme, SchemeItem
 from targetboard.errors import Invalid
@@ -20,7 +21,11 @@ from targetboard.errors import Invalid
 CENT = Decimal("0.01")
 
 
+@lru_cache(maxsize=8192)
 def _d(x: float) -> Decimal:
+    """The float as the decimal it prints as (0.1 -> Decimal('0.1'), not its binary expansion).
+
+    Memoised: a scheme's points, caps and steps repeat for every subject."""
     return Decimal(repr(x))
 
 
@@ -147,17 +152,19 @@ def run_scheme(scheme: Scheme, *, period: str, subjects: Mapping[str, str],
         raise Invalid(f"输入中有方案没有的考核项：{'、'.join(unknown)}", f"inputs name items the scheme lacks: "
                       f"{', '.join(unknown)}")
     scored: list[tuple[str, Decimal, bool, tuple[ItemScore, ...]]] = []
+    scheme_items = [(item, str(_round(_d(item.points)))) for _, item in scheme.items()]
+    nothing = ItemInput()
     for subject in sorted(subjects):
         items: list[ItemScore] = []
         total = Decimal(0)
         vetoed = False
-        for _, item in scheme.items():
-            x = inputs.get((subject, item.id), ItemInput())
+        for item, max_points in scheme_items:
+            x = inputs.get((subject, item.id), nothing)
             pts, text, veto = _score_item(item, x)
             pts = _round(pts)
             vetoed |= veto
             total += pts
-            items.append(ItemScore(item.id, item.rule, str(pts), str(_round(_d(item.points))), text, x.evidence))
+            items.append(ItemScore(item.id, item.rule, str(pts), max_points, text, x.evidence))
         total = Decimal(0) if vetoed else _round(total)
         scored.append((subject, total, vetoed, tuple(items)))
     order = sorted(scored, key=lambda s: (s[2], -s[1], s[0]))

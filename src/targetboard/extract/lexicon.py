@@ -82,6 +82,16 @@ class Lexicon:
     prefix_words: WordSet
     suffix_words: WordSet
     empty_metrics: frozenset[str]
+    base_re: re.Pattern[str]
+    earlier_period_re: re.Pattern[str]
+    contribution: str
+    time_suffix_re: re.Pattern[str]
+    year_prefix_re: re.Pattern[str]
+    carry_words: frozenset[str]
+    count_verb_re: re.Pattern[str]
+    count_units: frozenset[str]
+    target_ratio_re: re.Pattern[str]
+    basis_re: re.Pattern[str]
 
     def list(self, section: str, key: str) -> list[str]:
         return list(self.data[section][key])
@@ -137,4 +147,14 @@ def lexicon() -> Lexicon:
         prefix_words=WordSet(met["strip_prefix"]),
         suffix_words=WordSet(met["strip_suffix"]),
         empty_metrics=frozenset(met["empty"]),
+        base_re=re.compile(met["comparison_base"]),
+        earlier_period_re=re.compile(met["earlier_period"]),
+        contribution=met["contribution"],
+        time_suffix_re=re.compile(met["time_suffix"]),
+        year_prefix_re=re.compile(met["year_inside"]),
+        carry_words=frozenset(met["carry_words"]),
+        count_verb_re=re.compile(f"(?:{alternation(q['count_verbs'])})$"),
+        count_units=frozenset(q["count_units"]),
+        target_ratio_re=re.compile(met["target_ratio"]),
+        basis_re=re.compile(met["basis"]),
     )

@@ -2,8 +2,11 @@
 
 Two layouts are recognised:
 
-* numbered headings, as work reports use them: ``一、`` opens a pillar, ``（一）`` an objective
-  (a ``一是…二是…`` run stays inside its objective as clause-level tasks);
+* numbered headings, as work reports and plans use them. The heading kinds are, broadest first:
+  ``第一章``, ``第一节``, ``一、``, ``（一）``, ``第一，``, ``1.``, ``（1）``, ``一是``. The two broadest
+  kinds that open paragraphs become the pillar and objective levels (``一、``/``（一）`` in a work
+  report; ``第一章``/``第一节`` in a planning outline; ``第一，`` or ``一是`` alone in a short plan);
+  narrower kinds stay inside their objective as clause-level tasks;
 * the article layout of the seed: each paragraph opens with its pillar sentence and carries short
   inline objective headings (``總量拼出新位次。``) followed by their task sentences.
 
@@ -17,15 +20,66 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from targetboard.extract.engine import extract_normalized
+from targetboard.extract.engine import extract_normalized, filter_confidence
 from targetboard.extract.tasks import uncovered_runs
 from targetboard.model.items import Item
 from targetboard.text.normalize import NormalizedText, normalize
 
 _SENT = re.compile(r"[^。!?;\n]+(?:[。!?;]|$)")
-_PILLAR_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+[、.]")
-_OBJECTIVE_HEADING = re.compile(r"^\s*\([一二三四五六七八九十]+\)")
+_CN = "[一二三四五六七八九十]+"
+#: Heading kinds, from the broadest to the narrowest. The two broadest kinds that open paragraphs
+#: in a document become its pillar and objective levels; narrower kinds stay inside objectives.
+HEADING_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("chapter", re.compile(rf"^\s*第{_CN}章")),
+    ("section", re.compile(rf"^\s*第{_CN}节")),
+    ("cn-comma", re.compile(rf"^\s*{_CN}[、.]")),
+    ("cn-paren", re.compile(rf"^\s*\({_CN}\)")),
+    ("ordinal", re.compile(rf"^\s*第{_CN}[,、:]")),
+    ("arabic", re.compile(r"^\s*\d{1,2}[.、](?!\d)")),
+    ("arabic-paren", re.compile(r"^\s*\(\d{1,2}\)")),
+    ("shi", re.compile(rf"^\s*{_CN}是")),
+)
+_PILLAR_HEADING = HEADING_KINDS[2][1]
+_OBJECTIVE_HEADING = HEADING_KINDS[3][1]
+
+
+def heading_levels(first_sentences: list[str]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The pillar and objective heading patterns of a document, from its paragraph openers.
+
+    A kind counts when at least two paragraphs open with it (one stray ``1.`` is no outline), or
+    when it is a chapter or section heading.
+    """
+    present: list[re.Pattern[str]] = []
+    for name, pat in HEADING_KINDS:
+        n = sum(1 for t in first_sentences if pat.match(t))
+        if n >= 2 or (n == 1 and name in ("chapter", "section", "cn-comma")):
+            present.append(pat)
+    pillar = present[0] if present else None
+    objective = present[1] if len(present) > 1 else None
+    return pillar, objective
 _HEADER = re.compile(r"\A((?:[A-Z]+:[^\n]*\n)+)\n")
+
+
+@dataclass
+class Assignment:
+    """Who answers for an objective and by when (from a task-decomposition table).
+
+    `lead_units` are the 牵头单位, `co_units` the 责任/配合单位 (names as written, one per unit);
+    `deadline` is an ISO date (``2024-06-30``) or a period code (``2024``, ``2024H1``, ``2024Q3``,
+    ``2024-2025``), None when the table gives none or only words (长期坚持); `deadline_text` is the
+    cell as written.
+    """
+
+    lead_units: list[str] = field(default_factory=list)
+    co_units: list[str] = field(default_factory=list)
+    deadline: str | None = None
+    deadline_text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lead_units": self.lead_units, "co_units": self.co_units,
+            "deadline": self.deadline, "deadline_text": self.deadline_text,
+        }
 
 
 @dataclass
@@ -34,6 +88,14 @@ class Objective:
     start: int
     end: int
     items: list[Item] = field(default_factory=list)
+    #: Set for objectives read from a task-decomposition table (see `targetboard.extract.task_table`).
+    assignment: Assignment | None = None
+    #: The row's 序号 as written (``1``, ``1.2``), for task-table objectives.
+    number: str | None = None
+    #: The 目标要求 cell, for task-table objectives; item spans of such an objective refer to it.
+    requirement: str | None = None
+    #: 0-based index of the table row the objective comes from.
+    row: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         items = []
@@ -42,7 +104,10 @@ class Objective:
             if it.kind == "task":
                 d = {"kind": "task", "text": it.text, "start": it.start, "end": it.end}
             items.append(d)
-        return {"title": self.title, "start": self.start, "end": self.end, "items": items}
+        out: dict[str, Any] = {"title": self.title, "start": self.start, "end": self.end, "items": items}
+        if self.assignment is not None:
+            out.update(number=self.number, requirement=self.requirement, row=self.row, **self.assignment.to_dict())
+        return out
 
 
 @dataclass
@@ -68,6 +133,15 @@ class PlanTree:
 
     def items(self) -> list[Item]:
         return [it for p in self.pillars for o in p.objectives for it in o.items]
+
+    def filtered(self, min_confidence: float | None) -> PlanTree:
+        """The same tree without the items below `min_confidence` (None keeps everything)."""
+        if min_confidence is None:
+            return self
+        for p in self.pillars:
+            for o in p.objectives:
+                o.items = filter_confidence(o.items, min_confidence)
+        return self
 
 
 @dataclass
@@ -113,7 +187,8 @@ def build_plan(nt: NormalizedText, items: list[Item]) -> PlanTree:
     m = _HEADER.match(text)
     body = m.end() if m else 0
     sents = _sentences(text, body)
-    numbered = any(_PILLAR_HEADING.match(s.text) and s.first_in_paragraph for s in sents)
+    pillar_re, objective_re = heading_levels([s.text for s in sents if s.first_in_paragraph])
+    numbered = pillar_re is not None
     pillar_paras: set[int] = set()
     if not numbered:
         for s in sents:
@@ -128,11 +203,11 @@ def build_plan(nt: NormalizedText, items: list[Item]) -> PlanTree:
     heading_ids: set[int] = set()
     for idx, s in enumerate(sents):
         if numbered:
-            if s.first_in_paragraph and _PILLAR_HEADING.match(s.text):
+            if s.first_in_paragraph and pillar_re is not None and pillar_re.match(s.text):
                 a, b, t = orig(s)
                 pillars.append(Pillar(t, a, b, []))
                 heading_ids.add(idx)
-            elif s.first_in_paragraph and _OBJECTIVE_HEADING.match(s.text):
+            elif s.first_in_paragraph and objective_re is not None and objective_re.match(s.text):
                 a, b, t = orig(s)
                 pillars[-1].objectives.append(Objective(t, a, b))
                 heading_ids.add(idx)
@@ -149,6 +224,15 @@ def build_plan(nt: NormalizedText, items: list[Item]) -> PlanTree:
                 pillars[-1].objectives.append(Objective(t, a, b))
                 heading_ids.add(idx)
         if idx in heading_ids:
+            ha, hb = nt.to_original(s.start, s.end)
+            quantified = [it for it in items if ha <= it.start < hb and it.kind != "task"]
+            if not quantified:
+                continue
+            # A heading that states a figure itself (（1）粮食播种面积稳定在80万亩以上。): keep its items.
+            if not pillars[-1].objectives:
+                pillars[-1].objectives.append(Objective(None, ha, ha))
+            pillars[-1].objectives[-1].items.extend(quantified)
+            pillars[-1].objectives[-1].items.sort(key=lambda it: (it.start, it.end))
             continue
         if not pillars[-1].objectives:
             pillars[-1].objectives.append(Objective(None, *nt.to_original(s.start, s.start)))
@@ -161,7 +245,9 @@ def build_plan(nt: NormalizedText, items: list[Item]) -> PlanTree:
             covered = [(it.start, it.end) for it in inside]
             for ta, tb in uncovered_runs(nt.original, a, b, covered):
                 if ta < tb:
-                    obj.items.append(Item(kind="task", start=ta, end=tb, text=nt.original[ta:tb], rule="clause"))
+                    obj.items.append(
+                        Item(kind="task", start=ta, end=tb, text=nt.original[ta:tb], rule="task", confidence=0.7)
+                    )
         obj.items.sort(key=lambda it: (it.start, it.end))
     # Drop the empty leading pillar/objective placeholders.
     for p in pillars:

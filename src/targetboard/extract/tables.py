@@ -74,19 +74,78 @@ def _columns_for(headers: list[str], k: int, caption: str, row_unit: str | None 
     return cols
 
 
+def _is_bar(line: str) -> bool:
+    return line.strip() == "|"
+
+
+def _merge_bar_rows(raw: list[tuple[int, str]]) -> list[tuple[int, str, int]]:
+    """Rebuild pipe rows from one-cell-per-line tables whose cells are separated by ``|`` lines.
+
+    ``指标 / | / 绝对额(亿元) / | / 比上年±% / | / 工业总产值 / | / 5599.26 / | / 29.3 / |`` becomes the
+    rows ``指标 | 绝对额(亿元) | 比上年±%`` and ``工业总产值 | 5599.26 | 29.3``. The header is the run of
+    cells before the first row whose second cell is a number; its length is the column count.
+    Lines outside such runs pass through unchanged. Each row keeps its span (first cell to last bar).
+    """
+    out: list[tuple[int, str, int]] = []
+    i, n = 0, len(raw)
+    while i < n:
+        pos, line = raw[i]
+        if _is_bar(line) or i + 1 >= n or not _is_bar(raw[i + 1][1]) or not line.strip():
+            out.append((pos, line, pos + len(line)))
+            i += 1
+            continue
+        # A run of cell / bar lines: collect segments (a bar right after a bar is an empty cell).
+        segs: list[tuple[int, str, int]] = []
+        j = i
+        while j < n:
+            p, ln = raw[j]
+            if _is_bar(ln):
+                if j > i and _is_bar(raw[j - 1][1]):
+                    segs.append((p, "", p))
+                j += 1
+                continue
+            if not ln.strip() or _PROSE.search(ln):
+                break
+            if j > i and not _is_bar(raw[j - 1][1]):
+                segs.append((p, ln.strip(), p + len(ln)))  # the last cell, with no closing bar
+                j += 1
+                break
+            segs.append((p, ln.strip(), p + len(ln)))
+            j += 1
+        first_num = next((k for k, s in enumerate(segs) if re.fullmatch(_NUM, s[1])), None)
+        ncols = first_num - 1 if first_num is not None else 0
+        if ncols < 2:
+            out.append((pos, line, pos + len(line)))
+            i += 1
+            continue
+        end_of = raw[j - 1][0] + len(raw[j - 1][1])
+        for k in range(0, len(segs), ncols):
+            row = segs[k : k + ncols]
+            if len(row) < ncols and k:
+                row = row + [(row[-1][2], "", row[-1][2])] * (ncols - len(row))
+            r_end = segs[k + ncols][0] - 1 if k + ncols < len(segs) else end_of
+            out.append((row[0][0], " | ".join(c[1] for c in row) + " |", max(r_end, row[-1][2])))
+        i = j
+    return out
+
+
+_LABEL_UNIT = re.compile(r"^(?P<label>[^()]+)\((?P<unit>[^()]{1,4})\)$")
+
+
 def find_tables(text: str, start: int = 0) -> tuple[list[TableCell], list[tuple[int, int]]]:
     """Table cells and the spans the tables occupy (so the prose rules skip them)."""
     cells: list[TableCell] = []
     consumed: list[tuple[int, int]] = []
-    lines: list[tuple[int, str]] = []
+    raw: list[tuple[int, str]] = []
     pos = start
     for line in text[start:].split("\n"):
-        lines.append((pos, line))
+        raw.append((pos, line))
         pos += len(line) + 1
+    lines = _merge_bar_rows(raw) if "\n|" in text else [(p, ln, p + len(ln)) for p, ln in raw]
     i = 0
     n = len(lines)
     while i < n:
-        lpos, line = lines[i]
+        lpos, line, _ = lines[i]
         is_caption = bool(_CAPTION.match(line))
         is_pipe_header = line.count("|") >= 2 and not re.search(r"\d", line.replace("(%)", ""))
         if not (is_caption or is_pipe_header):
@@ -119,7 +178,7 @@ def find_tables(text: str, start: int = 0) -> tuple[list[TableCell], list[tuple[
             j += 1
         rows_found = 0
         while j < n:
-            jpos, jl = lines[j]
+            jpos, jl, jend = lines[j]
             if not jl.strip():
                 j += 1
                 if rows_found:
@@ -131,7 +190,7 @@ def find_tables(text: str, start: int = 0) -> tuple[list[TableCell], list[tuple[
             nums: list[str] = []
             row_unit: str | None = None
             col_headers = headers
-            r_start, r_end = jpos, jpos + len(jl)
+            r_start, r_end = jpos, jend
             if "|" in jl:
                 parts = [c.strip() for c in jl.split("|")]
                 parts = [c for c in parts if c]
@@ -143,6 +202,9 @@ def find_tables(text: str, start: int = 0) -> tuple[list[TableCell], list[tuple[
                     col_headers = [h for k, h in enumerate(headers) if k != u]
                     parts = [c for k, c in enumerate(parts) if k != u]
                 numeric = [re.fullmatch(_NUM, c) is not None for c in parts]
+                if len(parts) == 1 and not numeric[0] and rows_found and len(parts[0]) <= 12:
+                    j += 1  # a group row (按轻重工业分 | | |) between data rows
+                    continue
                 if len(parts) > 1 and not numeric[0] and all(numeric[1:]):
                     label, nums = parts[0], parts[1:]
                 j += 1
@@ -154,7 +216,7 @@ def find_tables(text: str, start: int = 0) -> tuple[list[TableCell], list[tuple[
                 j += 1
                 while j < n and (m2 := _NUM_LINE.match(lines[j][1])):
                     nums.append(m2.group(1))
-                    r_end = lines[j][0] + len(lines[j][1])
+                    r_end = lines[j][2]
                     j += 1
             else:
                 break
@@ -163,6 +225,12 @@ def find_tables(text: str, start: int = 0) -> tuple[list[TableCell], list[tuple[
             rows_found += 1
             cols = _columns_for(col_headers, len(nums), caption, row_unit)
             metric = _clean_label(label)
+            lu = _LABEL_UNIT.match(metric)
+            if lu:  # 原煤(万吨): the row names its own unit for the level columns
+                metric = lu.group("label")
+                cols = [Column("level", lu.group("unit"), c.suffix) if c and c.measure == "level" else c for c in cols]
+                if all(c is None for c in cols[:1]):
+                    cols = [Column("level", lu.group("unit"), "") if c is None else c for c in cols]
             for num, col in zip(nums, cols, strict=True):
                 if col is None or not metric:
                     continue
@@ -172,7 +240,7 @@ def find_tables(text: str, start: int = 0) -> tuple[list[TableCell], list[tuple[
                     measure, unit = "level", None  # an index column mislabelled as change
                 cells.append(TableCell(r_start, r_end, metric + col.suffix, measure, value, unit))
         if rows_found:
-            consumed.append((t_start, lines[j - 1][0] + len(lines[j - 1][1]) if j - 1 < n else len(text)))
+            consumed.append((t_start, lines[j - 1][2] if j - 1 < n else len(text)))
             i = j
         else:
             i += 1

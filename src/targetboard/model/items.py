@@ -46,21 +46,29 @@ class Item:
     rank: int | None = None
     peer_group: str | None = None
     region: str | None = None
-    #: Which rule produced the item (for reviewers and for debugging the lexicons).
+    #: GB/T 2260 code of `region` when the catalog resolves it (`targetboard.catalog.regions`).
+    region_code: str | None = None
+    #: Which rule produced the item (`quantity`, `quantity.carried`, `table`, `ranking.move`, ...).
     rule: str | None = None
+    #: How sure the extractor is, 0–1 (calibrated: items at >= 0.9 have precision >= 0.98 on dev/dev-b).
+    confidence: float | None = None
     #: True when the item comes from a text-form table row.
     table: bool = False
     #: Further fields a caller attaches (printed after the spec's); None rather than {} keeps items cheap.
     extra: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The spec's JSON object: spec fields first, then `rule`/`table` when set."""
+        """The spec's JSON object: spec fields first, then `region_code`, `confidence`, `rule`, `table` when set."""
         d = asdict(self)
         out: dict[str, Any] = {k: d[k] for k in SPEC_FIELDS}
         if isinstance(out["value"], float) and out["value"].is_integer():
             out["value"] = int(out["value"])
         if isinstance(out["value_high"], float) and out["value_high"].is_integer():
             out["value_high"] = int(out["value_high"])
+        if self.region_code:
+            out["region_code"] = self.region_code
+        if self.confidence is not None:
+            out["confidence"] = round(self.confidence, 2)
         if self.rule:
             out["rule"] = self.rule
         if self.table:

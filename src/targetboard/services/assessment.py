@@ -28,7 +28,7 @@ from targetboard.accountability.scoring import AssessmentResult, Evidence, ItemI
 from targetboard.errors import ImportRejected, Invalid
 from targetboard.ingest.problems import Problem
 from targetboard.services.actors import Actor, require_region
-from targetboard.services.ledgers import counts_by_unit
+from targetboard.services.ledgers import LedgerCounts, counts_by_unit
 from targetboard.store import Database
 from targetboard.store.models import Assignment, Snapshot, Target, Unit
 from targetboard.store.regions import find_region, units_of
@@ -83,31 +83,40 @@ def gather_inputs(db: Database, scheme: Scheme, *, region: str, year: int, as_of
         rows = {r.target_id: r for r in status_rows(s, region=reg, year=year, as_of=as_of)}
         leads = dict(s.execute(select(Assignment.plan_item_id, Unit.name).join(Unit, Unit.id == Assignment.unit_id)
                                .where(Assignment.ended_at.is_(None), Assignment.role == "lead")).all())
-        targets = list(s.scalars(select(Target).where(Target.id.in_(list(rows)))))
+        by_indicator: dict[str, list[tuple[int, str, str, str, str, float, str | None]]] = {}
+        q = (select(Target.id, Target.plan_item_id, Target.indicator_id, Target.measure, Target.metric,
+                    Target.comparator, Target.value, Target.unit).where(Target.id.in_(list(rows))))
+        for tid, item_id, ind, measure, metric, comparator, value, unit_word in s.execute(q).all():
+            lead = leads.get(item_id)
+            if ind and lead in subjects:
+                by_indicator.setdefault(ind, []).append((tid, lead, measure, metric, comparator, value, unit_word))
     inputs: dict[tuple[str, str], ItemInput] = {}
+    ledger_counts: dict[str, dict[str, LedgerCounts]] = {}
     for _, item in scheme.items():
         if item.indicator and item.rule in ("step", "linear", "rank"):
             ratios: dict[str, float] = {}
-            for t in targets:
-                unit = leads.get(t.plan_item_id)
-                row = rows[t.id]
-                if unit not in subjects or t.indicator_id != item.indicator or row.status is None:
+            for tid, unit, measure, metric, comparator, value, unit_word in by_indicator.get(item.indicator, []):
+                row = rows[tid]
+                if row.status is None:
                     continue
-                actual = row.status.latest_growth if t.measure == "growth" else row.status.latest_value
-                evidence = (Evidence("target", str(t.id), f"{t.metric} {t.comparator} {t.value:g}{t.unit or ''}"),
-                            Evidence("observation", f"{reg.code}/{t.indicator_id}/{row.status.latest_period}",
+                actual = row.status.latest_growth if measure == "growth" else row.status.latest_value
+                evidence = (Evidence("target", str(tid), f"{metric} {comparator} {value:g}{unit_word or ''}"),
+                            Evidence("observation", f"{reg.code}/{item.indicator}/{row.status.latest_period}",
                                      "" if actual is None else f"{actual:g}"))
                 inputs[(unit, item.id)] = ItemInput(actual=actual, target=row.value, evidence=evidence)
                 if actual is not None and row.value:
                     ratios[unit] = actual / row.value
             if item.rule == "rank":
                 order = sorted(ratios, key=lambda u: (-ratios[u], u))
-                for unit in order:  # competition ranking: equal ratios share the better place
-                    place = 1 + sum(1 for other in order if ratios[other] > ratios[unit])
+                place = 0
+                for i, unit in enumerate(order):  # competition ranking: equal ratios share the better place
+                    if i == 0 or ratios[unit] != ratios[order[i - 1]]:
+                        place = i + 1
                     inputs[(unit, item.id)] = ItemInput(rank=place, evidence=inputs[(unit, item.id)].evidence)
         elif item.rule == "ledger" and item.ledger:
-            counts = counts_by_unit(db, region=region, kind=item.ledger, as_of=day)
-            for unit, c in counts.items():
+            if item.ledger not in ledger_counts:
+                ledger_counts[item.ledger] = counts_by_unit(db, region=region, kind=item.ledger, as_of=day)
+            for unit, c in ledger_counts[item.ledger].items():
                 if unit in subjects:
                     inputs[(unit, item.id)] = ItemInput(overdue=c.overdue, returned=c.returned, evidence=tuple(
                         Evidence("ledger", str(i)) for i in c.entry_ids))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from targetboard.extract import build_plan, extract_normalized
 from targetboard.extract.plan import PlanTree
+from targetboard.extract.region import region_from_path
 from targetboard.model.items import Item
 from targetboard.text.normalize import normalize
 from targetboard.text.readers import SourceDocument, read_document, read_document_bytes
@@ -43,11 +44,15 @@ def read_source(source: str | Path | bytes, name: str | None = None) -> SourceDo
     return read_document(source)
 
 
-def extract_document(source: SourceDocument, *, year: int | None = None, context: str | None = None
-                     ) -> ExtractedDocument:
-    """Extract `source` once into items and plan tree (headings are not items; tasks are)."""
+def extract_document(source: SourceDocument, *, year: int | None = None, context: str | None = None,
+                     region: str | None = None) -> ExtractedDocument:
+    """Extract `source` once into items and plan tree (headings are not items; tasks are).
+
+    `region` is the document's region when the caller knows it (a plan imported for 扬中市); otherwise
+    the file's path may name one (`…/扬中市/2022年工作报告.txt`). Items that name their own region keep it.
+    """
     nt = normalize(source.text)
-    found = extract_normalized(nt, year=year, context=context)
+    found = extract_normalized(nt, year=year, context=context, region=region or region_from_path(source.name))
     tree = build_plan(nt, found)
     placed = tree.items()
     seen = {id(i) for i in placed}

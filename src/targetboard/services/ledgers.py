@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from targetboard.accountability.ledger import LedgerKind, Light, ledger_kind, light
 from targetboard.errors import ImportRejected, NotFound
@@ -64,7 +64,8 @@ def _view(e: LedgerEntry, kind: LedgerKind, today: date, warn_days: int = WARN_D
 
 
 def _entries(s: Session, region: Region, kind: str) -> dict[str, LedgerEntry]:
-    q = select(LedgerEntry).where(LedgerEntry.region_id == region.id, LedgerEntry.kind == kind)
+    q = (select(LedgerEntry).where(LedgerEntry.region_id == region.id, LedgerEntry.kind == kind)
+         .options(selectinload(LedgerEntry.unit)))  # one query for the units, not one per entry
     return {e.ref: e for e in s.scalars(q)}
 
 
@@ -195,10 +196,23 @@ class LedgerCounts:
 
 
 def counts_by_unit(db: Database, *, region: str, kind: str, as_of: date) -> dict[str, LedgerCounts]:
-    out: dict[str, LedgerCounts] = {}
-    views = list_entries(db, region=region, kind=kind, today=as_of)
-    for name in sorted({v.unit for v in views if v.unit}):
-        mine = [v for v in views if v.unit == name]
-        out[name] = LedgerCounts(sum(1 for v in mine if v.light == "red"), sum(v.returned for v in mine),
-                                 tuple(v.id for v in mine))
-    return out
+    """Per unit: entries overdue on `as_of` (red light) and how often its entries were returned.
+
+    Plain rows, no ORM objects: an assessment asks this for every ledger kind of a region at once.
+    """
+    k = ledger_kind(kind)
+    with db.read() as s:
+        reg = find_region(s, region)
+        q = (select(Unit.name, LedgerEntry.id, LedgerEntry.deadline, LedgerEntry.state, LedgerEntry.returned_count)
+             .join(Unit, Unit.id == LedgerEntry.unit_id)
+             .where(LedgerEntry.region_id == reg.id, LedgerEntry.kind == kind).order_by(LedgerEntry.id))
+        rows = s.execute(q).all()
+    overdue: dict[str, int] = {}
+    returned: dict[str, int] = {}
+    ids: dict[str, list[int]] = {}
+    for unit, entry_id, deadline, state, times in rows:
+        late = light(deadline, as_of, closed=state in k.closed) == "red"
+        overdue[unit] = overdue.get(unit, 0) + late
+        returned[unit] = returned.get(unit, 0) + times
+        ids.setdefault(unit, []).append(entry_id)
+    return {u: LedgerCounts(overdue[u], returned[u], tuple(ids[u])) for u in sorted(ids)}

@@ -92,7 +92,9 @@ def import_plan(db: Database, actor: Actor, source: str | Path | bytes | SourceD
     if not 1949 <= year <= 2100:
         raise Invalid(f"年份 {year} 不合理，应在 1949-2100 之间", f"year {year}: expected 1949-2100")
     doc = source if isinstance(source, SourceDocument) else read_source(source, filename)
-    extracted = extract_document(doc, year=year)
+    with db.read() as s:
+        region_name = find_region(s, region).name
+    extracted = extract_document(doc, year=year, region=region_name)
     with db.write("plans") as s:
         reg = find_region(s, region)
         require_region(actor, reg)

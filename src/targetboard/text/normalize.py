@@ -86,6 +86,22 @@ class NormalizedText:
     _orig_starts: list[int] = field(default_factory=list, repr=False)
     _orig_ends: list[int] = field(default_factory=list, repr=False)
 
+    def damaged(self, start: int = 0, end: int | None = None) -> bool:
+        """Did normalisation remove debris (pinyin glosses, mojibake) between `start` and `end`?
+
+        A length-changing edit that shortened the text by more than a thousands separator or a
+        full-width form counts: only glosses and debris remove several characters at once.
+        """
+        end = len(self.text) if end is None else end
+        lo = bisect_right(self._norm_starts, start - 1)
+        for k in range(lo, len(self._norm_starts)):
+            if self._norm_starts[k] >= end:
+                break
+            removed = (self._orig_ends[k] - self._orig_starts[k]) - (self._norm_ends[k] - self._norm_starts[k])
+            if removed >= 3:
+                return True
+        return False
+
     def orig_start(self, pos: int) -> int:
         """Original offset of the character at normalised position `pos` (a span start)."""
         k = bisect_right(self._norm_starts, pos) - 1
@@ -132,7 +148,7 @@ def _t2s(text: str) -> str:
 
 def _t2s_raw(text: str) -> str:
     conv = _converter()
-    out = conv.convert(text)
+    out: str = conv.convert(text)
     if len(out) == len(text):
         return out
     lines = text.split("\n")

@@ -1,0 +1,95 @@
+"""Periods: the ISO-like period code of a figure (2022, 2022H1, 2022Q3, 2022M01-M09, 2021-2025)."""
+
+from __future__ import annotations
+
+import re
+
+from targetboard.extract.document import DocumentContext
+from targetboard.extract.lexicon import alternation, lexicon
+
+_P = lexicon().data["periods"]
+BY_YEAR = re.compile(r"(?:到|至|在)(20\d\d)年")
+FYP: dict[str, tuple[int, int]] = {k: (int(v[0]), int(v[1])) for k, v in _P["five_year_plans"].items()}
+FYP_RE = re.compile(rf"({alternation(list(FYP))})[”\"’]?(?:期间|时期|末)")
+#: A year opening the sentence, after at most a short phrase (初步核算,2022年 / 最终计算2021年全县…), not a
+#: comparison base or a deadline (比2020年, 到2025年).
+_YEAR_LEAD = re.compile(r"^\s*(?:[\u4e00-\u9fff,]{0,7}?(?<![比较与到至同]))?((?:19|20)\d\d)年(?![\d底末前])")
+_TIME_PERIODS: tuple[tuple[str, str], ...] = tuple((str(w), str(c)) for w, c in _P["time_words"])
+_MONTHS = re.compile(r"1-(\d{1,2})月")
+_TIME_WORD = re.compile(alternation([w for w, _ in _TIME_PERIODS]))
+_TIME_CODE = dict(_TIME_PERIODS)
+
+
+def sentence_sub_period(sentence: str) -> str | None:
+    """The first sub-year period a sentence names (1-6月 -> M01-M06, 上半年 -> H1), ignoring comparison
+    bases (比上半年, 较一季度)."""
+    months = _MONTHS.search(sentence)
+    if months and months.group(1) != "12":
+        return f"M01-M{int(months.group(1)):02d}"
+    for m in _TIME_WORD.finditer(sentence):
+        if m.start() and sentence[m.start() - 1] in "比较":
+            continue
+        return _TIME_CODE[m.group()]
+    return None
+
+
+def cumulative(ctx: DocumentContext, sub: str, sentence: str) -> str:
+    """A 三季度 in a year-to-date report is cumulative (M01-M09) unless the text says 当季."""
+    if sub == "Q3" and ctx.sub_period is not None and "当季" not in sentence:
+        return "M01-M09"
+    return sub
+
+
+def period_of(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
+    """ISO-like period code: 2022, 2022H1, 2022Q3, 2022M01-M09, 2021-2025."""
+    m = BY_YEAR.search(sentence)
+    if m:
+        return m.group(1)
+    f = FYP_RE.search(sentence)
+    if f:
+        a, b = FYP[f.group(1)]
+        return str(b) if f.group(0).endswith("末") else f"{a}-{b}"
+    lead = _YEAR_LEAD.search(sentence)
+    year = int(lead.group(1)) if lead else ctx.period_year(pos)
+    if year is None:
+        return None
+    m2 = _MONTHS.search(sentence)
+    if m2 and m2.group(1) != "12":
+        return f"{year}M01-M{int(m2.group(1)):02d}"
+    sub = sentence_sub_period(sentence) if ("季" in sentence or "半年" in sentence) else None
+    first = _TIME_WORD.search(sentence) if sub else None
+    if first is not None and sentence.rfind("全年") > first.start():
+        return str(year)  # 下半年，…确保全年…增长6%: the figure is the whole year's
+    if sub:
+        return f"{year}{cumulative(ctx, sub, sentence)}"
+    if ctx.carry_sub and ctx.section(pos) == "review" and not lead and "全年" not in sentence:
+        return f"{year}{ctx.carry_sub}"  # 一季度…。其中,…: the paragraph's period carries over
+    if ctx.five_year(pos) and _SPAN_CUE.search(sentence):
+        return f"{year - 4}-{year}"
+    if ctx.sub_period and ctx.section(pos) == "review" and not lead and "全年" not in sentence:
+        return f"{year}{ctx.sub_period}"
+    return str(year)
+
+
+def earlier_period(ctx: DocumentContext, pos: int, period: str | None) -> str | None:
+    """The period of the earlier figure of a move (由第48位上升到…): the start of a five-year review."""
+    y = ctx.period_year(pos)
+    if y is not None and ctx.five_year(pos):
+        return str(y - 5)
+    return period
+
+
+def two_year_period(ctx: DocumentContext, pos: int) -> str | None:
+    """两年平均增长: the two years ending with the figure's year."""
+    y = ctx.period_year(pos)
+    return f"{y - 1}-{y}" if y is not None else None
+
+
+def target_period(ctx: DocumentContext, period: str | None, kind: str) -> str | None:
+    """A target in a mid-year report is for the whole year, not the report's sub-period."""
+    if kind == "target" and period and ctx.sub_period and period.endswith(ctx.sub_period):
+        return period[: -len(ctx.sub_period)]
+    return period
+
+
+_SPAN_CUE = re.compile(alternation(_P["span_cues"]))
