@@ -558,7 +558,7 @@ def test_serve_demo_loads_the_seed_and_prints_working_accounts(tmp_path, monkeyp
     try:
         c = login(TestClient(app, base_url="http://testserver"), "demo-editor", accounts["demo-editor"])
         assert "工业应税销售" in c.get("/api/v1/targets?as_of=2022M06").text
-        assert "商务局" in c.get("/plans?unit=商务局").text
+        assert 'class="unit">工信局' in c.get("/plans?unit=工信局").text
     finally:
         served["db"].dispose()
 

@@ -22,37 +22,27 @@ from targetboard.errors import Conflict
 from targetboard.settings import Settings
 from targetboard.store import Database
 
-#: The demo's accounts: (user name, role, display name); the unit editor acts for 商务局.
+#: The demo's accounts: (user name, role, display name). The unit editor acts for the unit the demo
+#: makes lead of the seed's 工业应税销售 target (`demo.DEMO_LEADS`), so it has something of its own.
 DEMO_ACCOUNTS = (("demo-admin", "admin", "演示管理员"), ("demo-supervisor", "supervisor", "演示督查室"),
-                 ("demo-editor", "unit_editor", "演示商务局"), ("demo-viewer", "viewer", "演示领导"))
-DEMO_UNIT = "商务局"
+                 ("demo-editor", "unit_editor", "演示填报员"), ("demo-viewer", "viewer", "演示领导"))
+DEMO_METRIC = "工业应税销售"
 
 
 def demo_accounts(db: Database) -> list[tuple[str, str, str]]:
-    """Create (or on a re-run, reset the passwords of) the demo accounts; (name, role, password) each.
+    """Create (or on a re-run, reset the passwords of) the demo accounts; (name, role, password) each."""
+    from targetboard.demo import DEMO_ACTOR, DEMO_LEADS, _meta
+    from targetboard.services import users
 
-    The unit editor's unit gets the seed's 工业应税销售 target, so it has something of its own to report.
-    """
-    from targetboard.demo import DEMO_ACTOR, _meta
-    from targetboard.services import assignments, regions, tracking, users
-
-    meta = _meta()
-    region, year = str(meta["region"]), int(str(meta["year"]))
-    try:
-        regions.add_unit(db, DEMO_ACTOR, DEMO_UNIT, region)
-    except Conflict:
-        pass
-    sales = next((r for r in tracking.target_statuses(db, region=region, year=year) if r.metric == "工业应税销售"),
-                 None)
-    if sales is not None:
-        assignments.assign(db, DEMO_ACTOR, sales.item_id, DEMO_UNIT)
+    region = str(_meta()["region"])
+    unit = DEMO_LEADS[DEMO_METRIC]
     out = []
     for name, role, display in DEMO_ACCOUNTS:
         password = secrets.token_urlsafe(9)
-        units = [DEMO_UNIT] if role == "unit_editor" else []
         try:
             users.add_user(db, DEMO_ACTOR, name, role=role, display_name=display, password=password,
-                           region=region if role in ("supervisor", "unit_editor") else None, units=units)
+                           region=region if role in ("supervisor", "unit_editor") else None,
+                           units=[unit] if role == "unit_editor" else [])
         except Conflict:
             users.set_password(db, DEMO_ACTOR, name, password)
         out.append((name, role, password))
