@@ -197,8 +197,9 @@ def _register() -> None:
     from targetboard.cli_hold import COMMANDS as HOLD
     from targetboard.cli_track import COMMANDS
     from targetboard.cli_users import user_group
+    from targetboard.cli_web import COMMANDS as WEB_COMMANDS
 
-    for command in (*COMMANDS, *HOLD, user_group):
+    for command in (*COMMANDS, *HOLD, *WEB_COMMANDS, user_group):
         main.add_command(command)
 
 

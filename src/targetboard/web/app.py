@@ -1,0 +1,90 @@
+"""The application factory: settings in, a FastAPI app out, with sessions, error handlers and routes.
+
+Why a factory: tests build an app per database, `targetboard serve` builds one from the settings, and
+nothing reads the environment behind their back. The factory fails fast: without a secret key of at
+least 32 characters (the settings check the length) there are no signed sessions, so it refuses to
+build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from targetboard.errors import Invalid, Where
+from targetboard.services import tracking
+from targetboard.services.schema import open_database
+from targetboard.settings import Settings
+from targetboard.store import Database
+from targetboard.web import api, errors, pages
+from targetboard.web.security import LoginThrottle
+
+HERE = Path(__file__).resolve().parent
+SESSION_COOKIE = "tb_session"
+SESSION_MAX_AGE = 8 * 3600  # one working day
+#: Scripts and styles only from this site (the vendored files); no framing; forms post only here.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
+DOCS_URL = "/api/docs"
+
+
+def create_app(settings: Settings, *, db: Database | None = None, throttle: LoginThrottle | None = None) -> FastAPI:
+    """The web app for `settings` (database, secret key, language, thresholds).
+
+    Refuses (Invalid) without a secret key; opens the database now, so a schema that is behind or an
+    unreachable server is reported at start and not at the first request.
+    """
+    if settings.secret_key is None:
+        raise Invalid("网页服务需要设置 secret_key（至少 32 个字符）以签名会话",
+                      "the web app needs a secret key (at least 32 characters) to sign sessions",
+                      hint="set $TARGETBOARD_SECRET_KEY, e.g. python -c 'import secrets; "
+                           "print(secrets.token_urlsafe(32))'", where=Where(field="secret_key"))
+    app = FastAPI(title="targetboard", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+                  swagger_ui_oauth2_redirect_url=None)
+    app.state.settings = settings
+    app.state.db = db if db is not None else open_database(settings=settings)
+    app.state.default_lang = settings.lang
+    app.state.thresholds = (tracking.thresholds_from(str(settings.thresholds_file))
+                            if settings.thresholds_file else None)
+    app.state.throttle = throttle or LoginThrottle()
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.templates = templates
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value(),
+                       session_cookie=SESSION_COOKIE, max_age=SESSION_MAX_AGE, same_site="lax", https_only=False)
+    errors.install(app)
+    _install_docs(app)
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path != DOCS_URL:  # Swagger UI's page starts itself with an inline script
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app
+
+
+def _install_docs(app: FastAPI) -> None:
+    """The OpenAPI page at /api/docs with the vendored Swagger UI: FastAPI's default loads it from a CDN,
+    and an intranet dashboard must not reach out to the internet."""
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="targetboard API",
+                                   swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/vendor/swagger-ui.css",
+                                   swagger_favicon_url="/static/favicon.svg",
+                                   swagger_ui_parameters={"validatorUrl": None})

@@ -1,0 +1,128 @@
+"""One place that turns errors into responses: JSON (the `to_dict` shape) for the API, a page for people.
+
+Why one handler: routes only call services and let `TargetboardError` escape; the kind decides the HTTP
+status, so a permission refused deep in a service is a 403 on every route without each route knowing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from targetboard.errors import ImportRejected, Lang, TargetboardError
+
+STATUS = {"invalid": 400, "not_found": 404, "conflict": 409, "forbidden": 403, "unavailable": 503}
+
+
+class NotAuthenticated(Exception):
+    """No valid session or token: 401 for the API, a redirect to the log-in page for pages."""
+
+
+class CsrfRefused(Exception):
+    """A cookie-authenticated write without the session's CSRF token."""
+
+
+class TooManyAttempts(Exception):
+    """Too many failed log-ins from one address: 429 with Retry-After."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(retry_after)
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def request_lang(request: Request) -> Lang:
+    """?lang=en, else the `lang` cookie, else the settings' language."""
+    chosen = request.query_params.get("lang") or request.cookies.get("lang")
+    if chosen in ("zh", "en"):
+        return "en" if chosen == "en" else "zh"
+    default = getattr(request.app.state, "default_lang", "zh")
+    return "en" if default == "en" else "zh"
+
+
+def error_body(err: TargetboardError, lang: Lang) -> dict[str, Any]:
+    body = err.to_dict(lang)
+    if isinstance(err, ImportRejected):
+        body["problems"] = [str(p) for p in err.problems]
+    return body
+
+
+def _page(request: Request, status: int, title: str, message: str, problems: list[str] | None = None,
+          headers: dict[str, str] | None = None) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, "error.html", {"title": title, "message": message,
+                                                              "problems": problems or []},
+                                      status_code=status, headers=headers)
+
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+
+    @app.exception_handler(TargetboardError)
+    async def _targetboard(request: Request, exc: TargetboardError) -> Response:
+        lang = request_lang(request)
+        status = STATUS.get(exc.kind, 400)
+        if is_api(request):
+            return JSONResponse(error_body(exc, lang), status_code=status)
+        problems = [str(p) for p in exc.problems] if isinstance(exc, ImportRejected) else []
+        return _page(request, status, "出错了", exc.message("zh"), problems)
+
+    @app.exception_handler(NotAuthenticated)
+    async def _anonymous(request: Request, exc: NotAuthenticated) -> Response:
+        if is_api(request):
+            lang = request_lang(request)
+            msg = "请先登录或提供有效的 API 令牌" if lang == "zh" else "log in or give a valid API token"
+            return JSONResponse({"kind": "unauthenticated", "message": msg}, status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(CsrfRefused)
+    async def _csrf(request: Request, exc: CsrfRefused) -> Response:
+        zh, en = "请求缺少有效的 CSRF 令牌，请刷新页面后重试", "missing or wrong CSRF token; reload the page and retry"
+        if is_api(request):
+            lang = request_lang(request)
+            return JSONResponse({"kind": "forbidden", "message": zh if lang == "zh" else en}, status_code=403)
+        return _page(request, 403, "请求被拒绝", zh)
+
+    @app.exception_handler(TooManyAttempts)
+    async def _throttled(request: Request, exc: TooManyAttempts) -> Response:
+        zh = f"登录失败次数过多，请 {exc.retry_after} 秒后再试"
+        en = f"too many failed log-ins; try again in {exc.retry_after} s"
+        headers = {"Retry-After": str(exc.retry_after)}
+        if is_api(request):
+            lang = request_lang(request)
+            return JSONResponse({"kind": "throttled", "message": zh if lang == "zh" else en}, status_code=429,
+                                headers=headers)
+        return _page(request, 429, "请稍后再试", zh, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        parts = []
+        for e in exc.errors():
+            loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path", "form"))
+            parts.append(f"{loc}: {e.get('msg', '')}" if loc else str(e.get("msg", "")))
+        message = "；".join(parts)
+        if is_api(request):
+            lang = request_lang(request)
+            prefix = "请求参数无效：" if lang == "zh" else "invalid request: "
+            return JSONResponse({"kind": "invalid", "message": prefix + message}, status_code=400)
+        return _page(request, 400, "请求无效", "请求参数无效：" + message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        kind = {404: "not_found", 405: "invalid", 403: "forbidden"}.get(exc.status_code, "invalid")
+        zh = {404: "页面或资源不存在", 405: "不支持此请求方法"}.get(exc.status_code, str(exc.detail))
+        if is_api(request):
+            lang = request_lang(request)
+            return JSONResponse({"kind": kind, "message": zh if lang == "zh" else str(exc.detail)},
+                                status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        return _page(request, exc.status_code, "出错了", zh)

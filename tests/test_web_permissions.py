@@ -1,0 +1,135 @@
+"""The permission matrix: every API route (and every page) × every role and anonymous.
+
+Each call is either allowed (not 401/403, never a server error) or refused with 401 (anonymous) or 403,
+and every refused write leaves the database exactly as it was (a hash over every row of every table).
+Permissions themselves live in the services; this checks that the web layer passes the right actor and
+that no route forgot one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from test_web import PW, ROLE_USERS, _accounts, api_csrf, fingerprint, login, make_web, sheet
+
+ALL = frozenset({"admin", "supervisor", "other_supervisor", "unit_editor", "viewer"})
+SUP = frozenset({"admin", "supervisor", "other_supervisor"})
+#: Writes in 扬中市: a supervisor of another region is refused (services.actors.require_region).
+HERE = frozenset({"admin", "supervisor"})
+ADMIN = frozenset({"admin"})
+#: Routes with their own test (changing one's password ends the session it would be checked with).
+OWN_TESTS = {("POST", "/api/v1/me/password")}
+
+
+@pytest.fixture()
+def site(backend: str, _databases):
+    """The same database as test_web.py's `web` (seed, sample data, a unit, one user per role)."""
+    dbs = _databases(backend)
+    w = make_web(dbs.copy_of(dbs.template("web", _accounts)))
+    yield w
+    w.db.dispose()
+
+
+def api_calls(web: Any, role: str) -> list[tuple[str, str, str, dict[str, Any], frozenset[str]]]:
+    """(method, route template, concrete path, request arguments, roles allowed)."""
+    other = sheet([("扬中市", "一般公共预算收入", "2022M07", 21.0)])  # not the unit editor's indicator
+    return [
+        ("GET", "/api/v1/me", "/api/v1/me", {}, ALL),
+        ("GET", "/api/v1/regions", "/api/v1/regions?parent=镇江市", {}, ALL),
+        ("GET", "/api/v1/units", "/api/v1/units?region=扬中市", {}, ALL),
+        ("GET", "/api/v1/plans", "/api/v1/plans", {}, ALL),
+        ("GET", "/api/v1/plans/{plan_id}/tree", f"/api/v1/plans/{web.plan_id}/tree", {}, ALL),
+        ("GET", "/api/v1/targets", "/api/v1/targets?as_of=2022M06", {}, ALL),
+        ("GET", "/api/v1/rankings/{indicator}", "/api/v1/rankings/工业应税销售?region=扬中市&period=2022M06", {}, ALL),
+        ("GET", "/api/v1/observations", "/api/v1/observations?limit=3", {}, ALL),
+        ("GET", "/api/v1/imports", "/api/v1/imports", {}, ALL),
+        ("GET", "/api/v1/tokens", "/api/v1/tokens", {}, ALL),
+        ("POST", "/api/v1/tokens", "/api/v1/tokens", {"json": {"name": f"脚本{role}"}}, ALL),
+        ("DELETE", "/api/v1/tokens/{token_id}", "/api/v1/tokens/999999", {}, ALL),
+        ("GET", "/api/v1/audit", "/api/v1/audit", {}, SUP),
+        ("GET", "/api/v1/users", "/api/v1/users", {}, SUP),
+        ("POST", "/api/v1/regions", "/api/v1/regions", {"json": {"name": f"测试镇{role}", "parent": "扬中市"}}, HERE),
+        ("POST", "/api/v1/units", "/api/v1/units", {"json": {"name": f"测试局{role}", "region": "扬中市"}}, HERE),
+        ("POST", "/api/v1/plans/{plan_id}/status", f"/api/v1/plans/{web.plan_id}/status",
+         {"json": {"status": "draft"}}, HERE),
+        ("POST", "/api/v1/assignments", "/api/v1/assignments",
+         {"json": {"item_id": web.other_item, "unit": "商务局", "role": "support"}}, HERE),
+        ("POST", "/api/v1/observations/import", "/api/v1/observations/import",
+         {"files": {"file": ("other.csv", other, "text/csv")}}, SUP),
+        ("POST", "/api/v1/users", "/api/v1/users",
+         {"json": {"username": f"new_{role}", "role": "viewer", "password": PW}}, ADMIN),
+        ("POST", "/api/v1/users/{username}/role", "/api/v1/users/view1/role", {"json": {"role": "viewer"}}, ADMIN),
+        ("POST", "/api/v1/users/{username}/active", "/api/v1/users/view1/active", {"json": {"active": True}}, ADMIN),
+        ("POST", "/api/v1/imports/{import_id}/undo", "/api/v1/imports/1/undo", {}, SUP),
+    ]
+
+
+PAGES = [("/plans", ALL), ("/plans?status=red", ALL), ("/targets/{item}", ALL), ("/audit", SUP), ("/password", ALL),
+         ("/upload", ALL)]
+
+
+def test_the_matrix_covers_every_api_route(site):
+    web = site
+    paths = web.app.openapi()["paths"]  # every API route is in the schema (pages are not)
+    declared = {(m.upper(), p) for p, ops in paths.items() if p.startswith("/api/v1") for m in ops}
+    checked = {(m, t) for m, t, *_ in api_calls(web, "x")} | OWN_TESTS
+    assert declared == checked
+
+
+def test_permission_matrix(site):
+    web = site
+    # refused roles first, so the allowed writes (an undo, a status change) come after every refusal
+    for role in (None, "viewer", "unit_editor", "other_supervisor", "supervisor", "admin"):
+        client = web.client()
+        headers: dict[str, str] = {}
+        if role is not None:
+            login(client, ROLE_USERS[role])
+            headers = api_csrf(client)
+        for method, template, path, kwargs, allowed in api_calls(web, role or "anon"):
+            before = fingerprint(web.db) if method != "GET" else None
+            r = client.request(method, path, headers=headers, **kwargs)
+            where = f"{role or 'anonymous'} {method} {template}: {r.status_code} {r.text[:200]}"
+            assert r.status_code < 500, where
+            if role is None:
+                assert r.status_code == 401, where
+            elif role in allowed:
+                assert r.status_code not in (401, 403), where
+            else:
+                assert r.status_code == 403, where
+            if before is not None and r.status_code in (401, 403):
+                assert fingerprint(web.db) == before, f"a refused write changed the database: {where}"
+        for page, allowed in PAGES:
+            r = client.get(page.replace("{item}", str(web.target_item)), follow_redirects=False)
+            where = f"{role or 'anonymous'} GET {page}: {r.status_code}"
+            if role is None:
+                assert r.status_code == 303 and r.headers["location"].startswith("/login"), where
+            elif role in allowed:
+                assert r.status_code == 200, where
+            else:
+                assert r.status_code == 403, where
+
+
+def test_refused_page_posts_change_nothing(site):
+    web = site
+    anonymous = web.client()
+    before = fingerprint(web.db)
+    r = anonymous.post("/password", data={"old_password": PW, "new_password": "x" * 12, "confirm_password": "x" * 12},
+                       follow_redirects=False)
+    assert r.status_code == 403  # no session token: refused before anything else
+    viewer = login(web.client(), "view1")
+    r = viewer.post("/password", data={"old_password": "wrong-password", "new_password": "x" * 12,
+                                       "confirm_password": "x" * 12, "csrf_token": api_csrf(viewer)["X-CSRF-Token"]})
+    assert r.status_code == 403
+    other = sheet([("扬中市", "一般公共预算收入", "2022M07", 21.0)])
+    token = api_csrf(viewer)["X-CSRF-Token"]
+    r = viewer.post("/upload", files={"file": ("x.csv", other, "text/csv")}, data={"csrf_token": token})
+    assert r.status_code == 403  # a viewer may not import
+    editor = login(web.client(), "ed1")
+    token = api_csrf(editor)["X-CSRF-Token"]
+    r = editor.post("/upload", files={"file": ("x.csv", other, "text/csv")}, data={"csrf_token": token})
+    assert r.status_code == 403  # not the editor's indicator
+    r = anonymous.post("/upload", files={"file": ("x.csv", other, "text/csv")}, follow_redirects=False)
+    assert r.status_code == 403
+    assert fingerprint(web.db) == before
