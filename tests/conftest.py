@@ -110,9 +110,11 @@ class Databases:
             if self.backend == "sqlite":  # everything into the main file, so a plain copy is complete
                 import sqlite3
 
+                # The copy stays in WAL mode, as every database `db upgrade` makes: switching a copy's
+                # journal mode back would be a step no real database takes, and two processes doing it
+                # at once race for the lock.
                 con = sqlite3.connect(url.removeprefix("sqlite:///"))
                 con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                con.execute("PRAGMA journal_mode=DELETE")
                 con.close()
             self.templates[kind] = url
         return self.templates[kind]

@@ -18,6 +18,8 @@ Why it is shaped like this:
 
 from __future__ import annotations
 
+import sqlite3
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +46,16 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     """WAL so readers never block the writer; foreign keys on; transactions begun by us, not the driver."""
     dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see _sqlite_begin)
     cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    # Turning a file to WAL takes an exclusive lock, and SQLite reports "locked" at once, without its busy
+    # wait, when another connection holds one: retry for a while (once a file is WAL it stays WAL).
+    for attempt in range(100):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or attempt == 99:
+                raise
+            time.sleep(0.05)
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
