@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -27,9 +27,13 @@ WORKER = textwrap.dedent("""
     from targetboard.services.actors import Actor
     from targetboard.store import Database
 
-    url, start, action, arg = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+    url, gate, action, arg = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4]
     db = Database(url)
-    time.sleep(max(0.0, start - time.time()))
+    # A barrier: say this process is ready, then wait until every process is, so all start together.
+    (gate / f"ready-{action}-{arg.replace('/', '_')}-{time.monotonic_ns()}").touch()
+    deadline = time.time() + 60
+    while len(list(gate.iterdir())) < int(gate.name.split("-")[-1]) and time.time() < deadline:
+        time.sleep(0.005)
     try:
         if action == "import":
             r = observations.import_observations(db, Actor(Path(arg).stem), arg)
@@ -46,9 +50,10 @@ WORKER = textwrap.dedent("""
 
 
 def run_together(url: str, jobs: list[tuple[str, str]]) -> list[dict[str, object]]:
-    """Start one process per (action, argument), all released at the same instant; their JSON results."""
-    start = time.time() + 6  # every interpreter is up and imported by then, even on a busy machine
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, url, str(start), action, arg],
+    """Start one process per (action, argument), released together once all are up; their JSON results."""
+    gate = Path(tempfile.mkdtemp(prefix="tb-gate-")) / f"gate-{len(jobs)}"
+    gate.mkdir()
+    procs = [subprocess.Popen([sys.executable, "-c", WORKER, url, str(gate), action, arg],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for action, arg in jobs]
     results = []
     for p in procs:
