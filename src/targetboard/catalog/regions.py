@@ -33,3 +33,17 @@ def jiangsu_regions() -> tuple[RegionRecord, ...]:
         for r in csv.DictReader(io.StringIO(raw))
     ]
     return tuple(sorted(rows, key=lambda r: (LEVELS.index(r.level), r.code)))
+
+
+@cache
+def regions_by_name() -> dict[str, list[RegionRecord]]:
+    """Shipped regions by name (a name can repeat: two 鼓楼区), for every reader that resolves names."""
+    out: dict[str, list[RegionRecord]] = {}
+    for r in jiangsu_regions():
+        out.setdefault(r.name, []).append(r)
+    return out
+
+
+@cache
+def region_by_code() -> dict[str, RegionRecord]:
+    return {r.code: r for r in jiangsu_regions()}

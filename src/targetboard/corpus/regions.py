@@ -14,7 +14,7 @@ import re
 from functools import cache
 from pathlib import PurePath
 
-from targetboard.catalog.regions import RegionRecord, jiangsu_regions
+from targetboard.catalog.regions import RegionRecord, jiangsu_regions, regions_by_name
 from targetboard.text.normalize import to_simplified
 
 #: One administrative name: two to ten characters and a suffix, or a one-character county (沛县).
@@ -30,12 +30,7 @@ _NATIONAL = ("全国", "国务院", "中国", "中华人民共和国")
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "省", "市", "县", "区", "州", "旗", "盟")
 
 
-@cache
-def _by_name() -> dict[str, list[RegionRecord]]:
-    out: dict[str, list[RegionRecord]] = {}
-    for r in jiangsu_regions():
-        out.setdefault(r.name, []).append(r)
-    return out
+_by_name = regions_by_name
 
 
 @cache

@@ -19,7 +19,7 @@ import re
 from functools import cache, lru_cache
 from pathlib import PurePath
 
-from targetboard.catalog.regions import RegionRecord, jiangsu_regions
+from targetboard.catalog.regions import region_by_code, regions_by_name
 
 #: One administrative unit in a name path: 江苏省 / 镇江市 / 扬中市 / 新疆维吾尔自治区 / 某某镇.
 _UNIT = re.compile(
@@ -49,17 +49,8 @@ def most_specific(value: str | None) -> str | None:
     return path[-1] if path else None
 
 
-@cache
-def _by_name() -> dict[str, list[RegionRecord]]:
-    out: dict[str, list[RegionRecord]] = {}
-    for r in jiangsu_regions():
-        out.setdefault(r.name, []).append(r)
-    return out
-
-
-@cache
-def _by_code() -> dict[str, RegionRecord]:
-    return {r.code: r for r in jiangsu_regions()}
+_by_name = regions_by_name
+_by_code = region_by_code
 
 
 def region_code(name: str | None, context: str | None = None) -> str | None:

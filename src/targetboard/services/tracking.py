@@ -9,8 +9,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from targetboard.analytics import STATUS_ZH, Thresholds, load_thresholds
-from targetboard.analytics.status import TargetStatus
+from targetboard.analytics import Thresholds, load_thresholds
 from targetboard.catalog import load_catalog
 from targetboard.errors import Invalid, NotFound, Where
 from targetboard.ingest.periods import parse_period_text
@@ -19,7 +18,14 @@ from targetboard.services.actors import Actor, require_region
 from targetboard.store import Database
 from targetboard.store.regions import find_region
 from targetboard.store.snapshots import create_snapshot, digest, get_snapshot, observations_of
-from targetboard.store.tracking import HISTORY_YEARS, forecast_year_end_rank, ranking, status_rows, targets_by_id
+from targetboard.store.tracking import (
+    HISTORY_YEARS,
+    StatusRow,
+    forecast_year_end_rank,
+    ranking,
+    status_rows,
+    targets_by_id,
+)
 
 
 def parse_period(text: str) -> Period:
@@ -38,22 +44,8 @@ def thresholds_from(path: str | None) -> Thresholds:
         raise Invalid(f"阈值文件有误：{e}", f"the thresholds file is wrong: {e}", where=Where(file=path)) from None
 
 
-@dataclass(frozen=True)
-class StatusView:
-    target_id: int
-    plan_id: int
-    item_id: int
-    region_name: str
-    item_text: str | None
-    metric: str
-    comparator: str
-    value: float
-    unit: str | None
-    status: TargetStatus | None  # None: the metric is not in the catalog (not tracked)
-
-    @property
-    def label(self) -> str:
-        return STATUS_ZH.get(self.status.status, self.status.status) if self.status else "未跟踪"
+#: A target with its live status, as the store gives it (plain values; `label` is its status in Chinese).
+StatusView = StatusRow
 
 
 def target_statuses(db: Database, *, region: str | None = None, year: int | None = None, as_of: str | None = None,
@@ -63,8 +55,7 @@ def target_statuses(db: Database, *, region: str | None = None, year: int | None
     with db.read() as s:
         reg = find_region(s, region) if region else None
         rows = status_rows(s, region=reg, year=year, as_of=code, thresholds=thresholds)
-        return [StatusView(r.target_id, r.plan_id, r.item_id, r.region_name, r.item_text, r.metric, r.comparator,
-                           r.value, r.unit, r.status) for r in rows]
+        return list(rows)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from targetboard.analytics import (
+    STATUS_ZH,
     ClaimCheck,
     Ranking,
     TargetSpec,
@@ -53,6 +54,11 @@ class StatusRow:
     value: float
     unit: str | None
     status: TargetStatus | None  # None: the target's metric is not in the catalog (nothing to track)
+
+    @property
+    def label(self) -> str:
+        """The status in Chinese (进度正常, 有风险 ...), or 未跟踪 when the metric is not tracked."""
+        return STATUS_ZH.get(self.status.status, self.status.status) if self.status else "未跟踪"
 
 
 @lru_cache(maxsize=1024)
