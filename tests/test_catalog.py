@@ -323,3 +323,20 @@ def test_match_is_fast_without_the_memo(catalog):
         fresh.match(m)
     rate = len(metrics) / (time.perf_counter() - start)
     assert rate > 5_000, f"{rate:.0f} matches/s"
+
+
+def test_one_vocabulary_of_magnitudes_serves_the_extractor_and_the_importer():
+    """Both readers take their magnitude words from catalog/units.toml, and agree on every factor."""
+    from targetboard.catalog.units import magnitudes, sheet_magnitudes, text_magnitudes
+    from targetboard.extract import extract
+    from targetboard.ingest.rules import load_rules
+    from targetboard.ingest.units import parse_unit
+
+    words = {m.word: m for m in magnitudes()}
+    assert {k for k, _ in load_rules().magnitudes} == set(sheet_magnitudes())
+    for word, factor in sheet_magnitudes().items():
+        assert parse_unit(f"{word}元").factor == factor == words[word].factor
+    for word in text_magnitudes():  # each is read after a number and kept in the unit
+        items = [i for i in extract(f"力争全年固定资产投资达到12{word}元。", context="plan") if i.kind == "target"]
+        assert items and items[0].unit == f"{word}元", word
+    assert "百" not in sheet_magnitudes() and parse_unit("百分比").base == "%"  # a percent, not 100 x 分比

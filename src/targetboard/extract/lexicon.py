@@ -9,6 +9,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from targetboard.catalog.units import text_magnitudes
+
 
 def alternation(words: list[str] | tuple[str, ...]) -> str:
     """A regex alternation that tries longer words first (so 不超过 wins over 超过)."""
@@ -104,7 +106,7 @@ def lexicon() -> Lexicon:
     data = tomllib.loads(raw)
     u = data["units"]
     base = alternation(u["base"])
-    mags = alternation(u["magnitudes"])
+    mags = alternation(text_magnitudes())  # the one vocabulary: catalog/units.toml
     unit_pattern = f"(?:{alternation(u['percent'])}|(?:{mags})?(?:{base})|万亿|亿|万|兆)"
     c = data["comparators"]
     m = data["measures"]

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from targetboard.catalog.units import sheet_magnitudes
 from targetboard.ingest.names import fold
 
 __all__ = ["Rules", "load_rules"]
@@ -83,7 +84,7 @@ def load_rules() -> Rules:
     checks = data["checks"]
     cross = data["crosscounty"]
     columns = {field: _folded(template["columns"][field]) for field in TEMPLATE_FIELDS}
-    magnitudes = sorted(((fold(k), float(v)) for k, v in units["magnitudes"].items()), key=lambda kv: -len(kv[0]))
+    magnitudes = sorted(((fold(k), float(v)) for k, v in sheet_magnitudes().items()), key=lambda kv: -len(kv[0]))
     return Rules(
         template_columns=columns,
         template_markers=tuple(template["markers"]),
