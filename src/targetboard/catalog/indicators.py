@@ -269,6 +269,10 @@ class Catalog:
         """Short, so that a catalog in a traceback does not print a hundred indicators."""
         return f"<Catalog of {len(self._indicators)} indicators>"
 
+    def find(self, ref: str) -> Indicator | None:
+        """An indicator by its id (`gdp`) or by a name people write (`地区生产总值`, `GDP`), else None."""
+        return self.get(ref) if ref in self else self.match(ref)
+
     def match(self, metric: str | None) -> Indicator | None:
         """The indicator a metric surface (simplified Chinese, as extracted) refers to, or None.
 

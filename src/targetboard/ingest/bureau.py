@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from targetboard.ingest.cells import CellError, CellValue, is_blank, is_no_value, parse_number, text_of
-from targetboard.ingest.drafts import Context, Draft, default_ytd, parse_growth
+from targetboard.ingest.drafts import Context, Draft, Entry, default_ytd, parse_growth
 from targetboard.ingest.headers import BureauColumn, BureauHeader
 from targetboard.ingest.lookup import IndicatorMatch
 from targetboard.ingest.names import fold
@@ -49,26 +49,9 @@ class _Sheet:
     targets: dict[int, tuple[Period, str]] = field(default_factory=dict)  # column -> (period, scope)
 
 
-@dataclass
-class _Entry:
-    """Figures for one (period, year-to-date) key of one row."""
-
-    value: float | None = None
-    unit: str | None = None
-    unit_column: str | None = None
-    value_column: str | None = None
-    growth: float | None = None
-    growth_column: str | None = None
-
-
-def _title(table: Table, header: BureauHeader) -> str:
-    texts = [text_of(c) for r in table.numbers() if r < header.first_row for c in table.row(r) if isinstance(c, str)]
-    return " ".join(texts)
-
-
 def _sheet(table: Table, header: BureauHeader, ctx: Context) -> _Sheet:
     """Region, period and sheet unit from the title, the sheet name and the defaults; column targets."""
-    title = _title(table, header)
+    title = table.text_above(header.first_row)
     where = f"{title} {table.name or ''}"
     found = ctx.lookup.region_in_text(where)
     region_code, region_label = found if found else (ctx.default_region, ctx.default_region_label)
@@ -170,12 +153,12 @@ def _row(sheet: _Sheet, row: int, ctx: Context) -> list[Draft]:
 
 
 def _entries(sheet: _Sheet, row: int, cells: list[CellValue], match: IndicatorMatch, row_unit: str | None,
-             ctx: Context) -> dict[tuple[str, bool], _Entry]:
+             ctx: Context) -> dict[tuple[str, bool], Entry]:
     """The row's figures grouped by (period, year-to-date); problems for cells that do not read."""
     table, header = sheet.table, sheet.header
     ind = match.indicator
     growth_row = match.growth_only and (row_unit is None or parse_unit(row_unit).base == "%")
-    entries: dict[tuple[str, bool], _Entry] = {}
+    entries: dict[tuple[str, bool], Entry] = {}
     for col in header.columns:
         raw = cells[col.index] if col.index < len(cells) else None
         try:
@@ -192,7 +175,7 @@ def _entries(sheet: _Sheet, row: int, cells: list[CellValue], match: IndicatorMa
             ytd = ind.kind != "stock"
         else:
             ytd = default_ytd(ind, period)
-        entry = entries.setdefault((period.code, ytd), _Entry())
+        entry = entries.setdefault((period.code, ytd), Entry())
         if col.role == "growth" or growth_row:
             if entry.growth is not None and entry.growth != number.value:
                 _clash(sheet, row, col, entry.growth_column, match, "growth rates", ctx)

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from targetboard.ingest.cells import CellError, CellValue, is_blank, is_no_value, parse_number, text_of
-from targetboard.ingest.drafts import Context, Draft, default_ytd, parse_growth
+from targetboard.ingest.drafts import Context, Draft, Entry, default_ytd, parse_growth
 from targetboard.ingest.headers import classify_column, column_letter, column_scope, header_key
 from targetboard.ingest.lookup import IndicatorMatch
 from targetboard.ingest.names import fold
@@ -274,21 +274,6 @@ class _Sheet:
     targets: dict[int, tuple[Period, str]] = field(default_factory=dict)  # column -> (period, scope)
 
 
-@dataclass
-class _Entry:
-    value: float | None = None
-    unit: str | None = None
-    unit_column: str | None = None
-    value_column: str | None = None
-    growth: float | None = None
-    growth_column: str | None = None
-
-
-def _title(table: Table, header: CrossHeader) -> str:
-    return " ".join(text_of(c) for r in table.numbers() if r < header.first_row for c in table.row(r)
-                    if isinstance(c, str))
-
-
 def _sheet_unit(title: str, ctx: Context) -> str | None:
     s = to_simplified(title)
     for m in (_SHEET_UNIT_RE.search(s), _TITLE_UNIT_RE.search(s.strip())):
@@ -334,7 +319,7 @@ def read_cross(table: Table, header: CrossHeader, ctx: Context) -> list[Draft]:
     """Drafts for every region and indicator of the sheet; problems for what does not read."""
     for index, _text, message in header.bad:
         ctx.problems.add(table.name, header.first_row, _text or column_letter(index), message)
-    title = _title(table, header)
+    title = table.text_above(header.first_row)
     fallback_year = ctx.default_period.period.year if ctx.default_period else None
     spec = find_period(f"{title} {table.name or ''}", fallback_year) or ctx.default_period
     sheet = _Sheet(table, header, spec, _sheet_unit(title, ctx))
@@ -410,10 +395,10 @@ _Key = tuple[tuple[str, str], str, str, bool]  # (region code, name), indicator 
 
 
 def _entries(sheet: _Sheet, row: int, cells: list[CellValue], row_region: tuple[str, str] | None,
-             row_match: IndicatorMatch | None, row_unit: str | None, ctx: Context) -> dict[_Key, _Entry]:
+             row_match: IndicatorMatch | None, row_unit: str | None, ctx: Context) -> dict[_Key, Entry]:
     """The row's figures grouped by (region, indicator, period, year-to-date); problems for unreadable cells."""
     table, header = sheet.table, sheet.header
-    entries: dict[_Key, _Entry] = {}
+    entries: dict[_Key, Entry] = {}
     for col in header.columns:
         region = row_region or col.region
         match = row_match or col.indicator
@@ -432,7 +417,7 @@ def _entries(sheet: _Sheet, row: int, cells: list[CellValue], row_region: tuple[
             continue
         period, scope = sheet.targets[col.index]
         ytd = False if scope == "month" else (ind.kind != "stock" if scope == "ytd" else default_ytd(ind, period))
-        entry = entries.setdefault((region, ind.id, period.code, ytd), _Entry())
+        entry = entries.setdefault((region, ind.id, period.code, ytd), Entry())
         if growth_role:
             if entry.growth is not None and entry.growth != number.value:
                 _clash(table.name, row, col.label, entry.growth_column, ind.name, "growth rates", ctx)

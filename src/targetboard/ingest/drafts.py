@@ -18,7 +18,7 @@ from targetboard.ingest.rules import Rules
 from targetboard.ingest.units import parse_unit
 from targetboard.model.period import Period
 
-__all__ = ["Context", "Draft", "default_ytd", "parse_growth"]
+__all__ = ["Context", "Draft", "Entry", "default_ytd", "parse_growth"]
 
 
 @dataclass
@@ -46,6 +46,20 @@ class Draft:
     growth: float | None  # None: no growth rate in this file (keep the stored one)
     source: str
     growth_column: str | None = None  # header of the growth cell, for messages
+
+
+@dataclass
+class Entry:
+    """The figures a sheet gives for one key (period and year-to-date, for one region and indicator),
+    gathered from its value, unit and growth columns before they become a Draft (bureau and cross-county
+    sheets alike)."""
+
+    value: float | None = None
+    unit: str | None = None
+    unit_column: str | None = None
+    value_column: str | None = None
+    growth: float | None = None
+    growth_column: str | None = None
 
 
 @dataclass

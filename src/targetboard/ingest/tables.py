@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree
 
-from targetboard.ingest.cells import CellValue, is_blank
+from targetboard.ingest.cells import CellValue, is_blank, text_of
 from targetboard.ingest.names import column_letter
 from targetboard.ingest.problems import Problems
 
@@ -55,6 +55,10 @@ class Table:
     def row(self, number: int) -> list[CellValue]:
         """The cells of a row as stored (merged cells hold a value only in their top-left cell)."""
         return self.rows.get(number, [])
+
+    def text_above(self, row: int) -> str:
+        """The text cells of the rows above `row` (a sheet's title and notes), joined by spaces."""
+        return " ".join(text_of(c) for r in self.numbers() if r < row for c in self.row(r) if isinstance(c, str))
 
     def filled(self, number: int) -> list[CellValue]:
         """The row with every merged range showing its top-left value, as a reader sees a header."""

@@ -205,7 +205,7 @@ def list_observations(db: Database, *, region: str | None = None, indicator: str
         indicator_id = None
         if indicator:
             catalog = load_catalog()
-            found = catalog.get(indicator) if indicator in catalog else catalog.match(indicator)
+            found = catalog.find(indicator)
             if found is None:
                 raise NotFound(f"指标 {indicator!r} 不在指标目录中", f"indicator {indicator!r}: not in the catalog",
                                hint="see `targetboard indicators`")

@@ -88,7 +88,7 @@ def rank_indicator(db: Database, indicator: str, *, region: str, period: str, by
     if by not in ("level", "growth"):
         raise Invalid(f"排序依据 {by!r} 无效，应为 level 或 growth", f"by {by!r}: expected level or growth")
     catalog = load_catalog()
-    ind = catalog.get(indicator) if indicator in catalog else catalog.match(indicator)
+    ind = catalog.find(indicator)
     if ind is None:
         raise NotFound(f"指标 {indicator!r} 不在指标目录中", f"indicator {indicator!r}: not in the catalog",
                        hint="see `targetboard indicators`")
