@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import jinja2
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
@@ -23,7 +24,7 @@ from targetboard.services import tracking
 from targetboard.services.schema import open_database
 from targetboard.settings import Settings
 from targetboard.store import Database
-from targetboard.web import api, errors, pages
+from targetboard.web import api, errors, i18n, pages
 from targetboard.web.security import LoginThrottle
 
 HERE = Path(__file__).resolve().parent
@@ -55,8 +56,7 @@ def create_app(settings: Settings, *, db: Database | None = None, throttle: Logi
     app.state.thresholds = (tracking.thresholds_from(str(settings.thresholds_file))
                             if settings.thresholds_file else None)
     app.state.throttle = throttle or LoginThrottle()
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
-    app.state.templates = templates
+    app.state.templates = make_templates()
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value(),
                        session_cookie=SESSION_COOKIE, max_age=SESSION_MAX_AGE, same_site="lax", https_only=False)
     errors.install(app)
@@ -75,6 +75,16 @@ def create_app(settings: Settings, *, db: Database | None = None, throttle: Logi
     app.include_router(api.router)
     app.include_router(pages.router)
     return app
+
+
+def make_templates() -> Jinja2Templates:
+    """The page templates with gettext (`_`, `{% trans %}`) in the request's language (`web.i18n`)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
+                             extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(localize=i18n.localize, period_label=i18n.period_label, lang_names=i18n.LANG_NAMES,
+                       langs=i18n.LANGS)
+    return Jinja2Templates(env=env)
 
 
 def _install_docs(app: FastAPI) -> None:

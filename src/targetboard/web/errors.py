@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from targetboard.errors import ImportRejected, Lang, TargetboardError
+from targetboard.web.i18n import COOKIE, N_, UiLang, error_lang, localize, parse_lang, set_lang
 
 STATUS = {"invalid": 400, "not_found": 404, "conflict": 409, "forbidden": 403, "unavailable": 503}
 
@@ -39,13 +40,17 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def page_lang(request: Request) -> UiLang:
+    """The request's language: ?lang=, else the language switch's cookie, else the settings' language."""
+    chosen = parse_lang(request.query_params.get("lang")) or parse_lang(request.cookies.get(COOKIE))
+    if chosen is not None:
+        return chosen
+    return parse_lang(getattr(request.app.state, "default_lang", None)) or "zh-Hans"
+
+
 def request_lang(request: Request) -> Lang:
-    """?lang=en, else the `lang` cookie, else the settings' language."""
-    chosen = request.query_params.get("lang") or request.cookies.get("lang")
-    if chosen in ("zh", "en"):
-        return "en" if chosen == "en" else "zh"
-    default = getattr(request.app.state, "default_lang", "zh")
-    return "en" if default == "en" else "zh"
+    """The language of error messages for this request (Chinese for both Chinese scripts)."""
+    return error_lang(page_lang(request))
 
 
 def error_body(err: TargetboardError, lang: Lang) -> dict[str, Any]:
@@ -56,9 +61,13 @@ def error_body(err: TargetboardError, lang: Lang) -> dict[str, Any]:
 
 
 def _page(request: Request, status: int, title: str, message: str, problems: list[str] | None = None,
-          headers: dict[str, str] | None = None) -> Response:
+          headers: dict[str, str] | None = None, *, en: str | None = None) -> Response:
+    """The error page; `title` is a catalogue id, `message` Chinese (converted for 繁體), `en` its English."""
+    lang = page_lang(request)
+    set_lang(lang)
+    shown = en if en is not None and lang == "en" else localize(message)
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, "error.html", {"title": title, "message": message,
+    return templates.TemplateResponse(request, "error.html", {"title": title, "message": shown,
                                                               "problems": problems or []},
                                       status_code=status, headers=headers)
 
@@ -74,7 +83,7 @@ def install(app: FastAPI) -> None:
         if is_api(request):
             return JSONResponse(error_body(exc, lang), status_code=status)
         problems = [str(p) for p in exc.problems] if isinstance(exc, ImportRejected) else []
-        return _page(request, status, "出错了", exc.message("zh"), problems)
+        return _page(request, status, N_("出错了"), exc.message("zh"), problems, en=exc.message("en"))
 
     @app.exception_handler(NotAuthenticated)
     async def _anonymous(request: Request, exc: NotAuthenticated) -> Response:
@@ -91,7 +100,7 @@ def install(app: FastAPI) -> None:
         if is_api(request):
             lang = request_lang(request)
             return JSONResponse({"kind": "forbidden", "message": zh if lang == "zh" else en}, status_code=403)
-        return _page(request, 403, "请求被拒绝", zh)
+        return _page(request, 403, N_("请求被拒绝"), zh, en=en)
 
     @app.exception_handler(TooManyAttempts)
     async def _throttled(request: Request, exc: TooManyAttempts) -> Response:
@@ -102,7 +111,7 @@ def install(app: FastAPI) -> None:
             lang = request_lang(request)
             return JSONResponse({"kind": "throttled", "message": zh if lang == "zh" else en}, status_code=429,
                                 headers=headers)
-        return _page(request, 429, "请稍后再试", zh, headers=headers)
+        return _page(request, 429, N_("请稍后再试"), zh, headers=headers, en=en)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -115,7 +124,7 @@ def install(app: FastAPI) -> None:
             lang = request_lang(request)
             prefix = "请求参数无效：" if lang == "zh" else "invalid request: "
             return JSONResponse({"kind": "invalid", "message": prefix + message}, status_code=400)
-        return _page(request, 400, "请求无效", "请求参数无效：" + message)
+        return _page(request, 400, N_("请求无效"), "请求参数无效：" + message, en="invalid request: " + message)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -125,4 +134,4 @@ def install(app: FastAPI) -> None:
             lang = request_lang(request)
             return JSONResponse({"kind": kind, "message": zh if lang == "zh" else str(exc.detail)},
                                 status_code=exc.status_code, headers=getattr(exc, "headers", None))
-        return _page(request, exc.status_code, "出错了", zh)
+        return _page(request, exc.status_code, N_("出错了"), zh, en=str(exc.detail))

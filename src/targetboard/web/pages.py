@@ -10,39 +10,67 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from targetboard.errors import Forbidden, ImportRejected, NotFound, TargetboardError
+from targetboard.errors import Forbidden, ImportRejected, Invalid, NotFound, TargetboardError, Where
 from targetboard.services import audit, observations, plans, tracking, users, web_support
 from targetboard.services.actors import ROLE_NAMES_ZH, Actor
 from targetboard.services.plans import NodeView
 from targetboard.store import Database
 from targetboard.web.deps import ActorDep, DbDep, MaybeActorDep, csrf_protect
-from targetboard.web.errors import TooManyAttempts
+from targetboard.web.errors import TooManyAttempts, page_lang
+from targetboard.web.i18n import COOKIE, HTML_LANG, N_, gettext, message_in, parse_lang, period_label, set_lang
 from targetboard.web.security import csrf_token, start_session
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 
 #: Badge colour of each status: 绿 achieved/on track, 黄 at risk, 红 off track, 灰 no data.
 BADGE = {"achieved": "green", "on_track": "green", "at_risk": "yellow", "off_track": "red", "no_data": "grey"}
-BADGE_ZH = {"green": "绿", "yellow": "黄", "red": "红", "grey": "灰"}
+BADGE_ZH = {"green": N_("绿"), "yellow": N_("黄"), "red": N_("红"), "grey": N_("灰")}
 HEADING_KINDS = ("pillar", "objective")
-KIND_ZH = {"pillar": "板块", "objective": "目标", "task": "任务", "target": "指标目标", "outcome": "成果",
-           "ranking": "排位"}
+#: Status and claim-verdict labels (`analytics.STATUS_ZH`, `VERDICT_ZH`) and plan states, for the catalogue.
+STATUS_LABELS = (N_("已完成"), N_("进度正常"), N_("有风险"), N_("难以完成"), N_("暂无数据"), N_("未跟踪"),
+                 N_("属实"), N_("不符"), N_("数据不全"))
+PLAN_STATUS_ZH = {"draft": N_("草稿"), "reviewed": N_("已审核"), "published": N_("已发布")}
+#: The role names of `services.actors.ROLE_NAMES_ZH`, marked for the catalogue (the template translates).
+ROLE_LABELS = (N_("管理员"), N_("督查人员"), N_("单位填报员"), N_("只读用户"))
+KIND_ZH = {"pillar": N_("板块"), "objective": N_("目标"), "task": N_("任务"), "target": N_("指标目标"),
+           "outcome": N_("成果"), "ranking": N_("排位")}
 
 
 def render(request: Request, name: str, context: dict[str, Any], actor: Actor | None = None,
            status_code: int = 200) -> Response:
     """A template with what every page needs: the user, their role's name and the CSRF token."""
+    lang = page_lang(request)
+    set_lang(lang)
     base = {"actor": actor, "role_zh": ROLE_NAMES_ZH.get(actor.role, actor.role) if actor else None,
+            "lang": lang, "html_lang": HTML_LANG[lang], "path_qs": _path_qs(request),
             "display_name": getattr(request.state, "display_name", actor.name if actor else None),
-            "csrf": csrf_token(request.session), "kind_zh": KIND_ZH, "badge_zh": BADGE_ZH}
+            "csrf": csrf_token(request.session), "kind_zh": KIND_ZH, "badge_zh": BADGE_ZH,
+            "plan_status_zh": PLAN_STATUS_ZH}
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
+
+
+def _t(request: Request, message: str) -> str:
+    """`message` (a catalogue id) in the page's language, for text a route builds before rendering."""
+    set_lang(page_lang(request))
+    return gettext(message)
+
+
+def _error_text(request: Request, err: TargetboardError) -> str:
+    """A service's error message in the page's language."""
+    return message_in(err.message("zh"), err.message("en"), page_lang(request))
+
+
+def _path_qs(request: Request) -> str:
+    """This page's path and query without ``lang`` (where the language switch returns to)."""
+    query = "&".join(f"{k}={quote(v)}" for k, v in request.query_params.multi_items() if k != "lang")
+    return request.url.path + (f"?{query}" if query else "")
 
 
 def _safe_next(target: str | None) -> str:
@@ -73,6 +101,18 @@ def home() -> Response:
     return RedirectResponse("/plans", status_code=303)
 
 
+@router.get("/lang")
+def choose_language(to: str, next: str | None = None) -> Response:
+    """The language switch: remember the choice in a cookie (a year) and go back to the page."""
+    lang = parse_lang(to)
+    if lang is None:
+        raise Invalid(f"不支持的语言：{to}", f"unsupported language: {to}", where=Where(field="to"),
+                      hint="zh-Hans, zh-Hant or en")
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
+    return response
+
+
 @router.get("/login")
 def login_page(request: Request, actor: MaybeActorDep, next: str | None = None) -> Response:
     return render(request, "login.html", {"next": _safe_next(next), "error": None, "username": ""}, actor)
@@ -91,7 +131,7 @@ def login(request: Request, db: DbDep, username: Annotated[str, Form(max_length=
         actor = users.login(db, username, password)
     except Forbidden as e:
         throttle.failed(client)
-        return render(request, "login.html", {"next": _safe_next(next), "error": e.message("zh"),
+        return render(request, "login.html", {"next": _safe_next(next), "error": _error_text(request, e),
                                               "username": username}, None, status_code=401)
     assert actor.user_id is not None
     account = web_support.session_account(db, actor.user_id)
@@ -116,12 +156,13 @@ def change_password(request: Request, db: DbDep, actor: ActorDep,
                     new_password: Annotated[str, Form(max_length=1024)],
                     confirm_password: Annotated[str, Form(max_length=1024)]) -> Response:
     if new_password != confirm_password:
-        return render(request, "password.html", {"error": "两次输入的新密码不一致", "done": False}, actor, 400)
+        mismatch = _t(request, "两次输入的新密码不一致")
+        return render(request, "password.html", {"error": mismatch, "done": False}, actor, 400)
     try:
         users.set_password(db, actor, actor.name, new_password, old_password=old_password)
     except TargetboardError as e:
         status = 403 if e.kind == "forbidden" else 400
-        return render(request, "password.html", {"error": e.message("zh"), "done": False}, actor, status)
+        return render(request, "password.html", {"error": _error_text(request, e), "done": False}, actor, status)
     refresh_password_stamp(request, db, actor)
     return render(request, "password.html", {"error": None, "done": True}, actor)
 
@@ -209,7 +250,8 @@ def _chart(db: Database, source: web_support.ItemSource, node: NodeView, as_of: 
         rows = observations.list_observations(db, region=source.region_name, indicator=node.metric, limit=1000)
     except TargetboardError:
         return None
-    months = [f"{m}月" for m in range(1, 13)]
+    months = [period_label(f"{source.year}M{m:02d}").removeprefix(f"{source.year}年").removesuffix(f" {source.year}")
+              for m in range(1, 13)]
 
     def series(year: int) -> list[float | None]:
         values: list[float | None] = [None] * 12
@@ -223,7 +265,10 @@ def _chart(db: Database, source: web_support.ItemSource, node: NodeView, as_of: 
         return None
     return {"months": months, "actual": actual, "previous": series(source.year - 1), "target": target.value,
             "forecast": node.status.forecast, "unit": target.unit or "", "year": source.year,
-            "title": node.metric}
+            "title": node.metric,
+            "labels": {"actual": gettext("%(year)s年累计") % {"year": source.year},
+                       "previous": gettext("%(year)s年累计") % {"year": source.year - 1},
+                       "target": gettext("目标"), "forecast": gettext("全年预测")}}
 
 
 @router.get("/targets/{item_id}")
@@ -240,7 +285,8 @@ def target_page(request: Request, item_id: int, db: DbDep, actor: ActorDep, as_o
         try:
             ranking = tracking.rank_indicator(db, node.metric, region=source.region_name, period=period)
         except TargetboardError as e:
-            ranking_error = e.message("zh")
+            ranking_error = _error_text(request, e)
+    set_lang(page_lang(request))  # the chart's labels
     chart = _chart(db, source, node, as_of or None, request.app.state.thresholds)
     ranking_chart = ({"regions": [r.region_name for r in ranking.rows], "values": [r.value for r in ranking.rows],
                       "self": [r.is_self for r in ranking.rows], "unit": ranking.unit, "period": ranking.period}
@@ -276,11 +322,11 @@ async def upload(request: Request, db: DbDep, actor: ActorDep, file: Annotated[U
         result = await run_in_threadpool(observations.import_observations, db, actor, data, filename=name,
                                          region=region or None, period=period or None, force=force)
     except ImportRejected as e:
-        return render(request, "upload.html", {"result": None, "error": e.message("zh"),
+        return render(request, "upload.html", {"result": None, "error": _error_text(request, e),
                                                "problems": [str(p) for p in e.problems]}, actor, 400)
     except TargetboardError as e:
         status = {"forbidden": 403, "not_found": 404, "conflict": 409, "unavailable": 503}.get(e.kind, 400)
-        return render(request, "upload.html", {"result": None, "error": e.message("zh"), "problems": []}, actor,
+        return render(request, "upload.html", {"result": None, "error": _error_text(request, e), "problems": []}, actor,
                       status)
     return render(request, "upload.html", {"result": result, "error": None, "problems": []}, actor)
 

@@ -18,16 +18,16 @@
     var chart = echarts.init(holder);
     chart.setOption({
       tooltip: { trigger: "axis" },
-      legend: { data: [d.year + "年累计", (d.year - 1) + "年累计", "目标", "全年预测"] },
+      legend: { data: [d.labels.actual, d.labels.previous, d.labels.target, d.labels.forecast] },
       xAxis: { type: "category", data: d.months },
       yAxis: { type: "value", name: d.unit },
       series: [
-        { name: d.year + "年累计", type: "line", data: d.actual, connectNulls: true },
-        { name: (d.year - 1) + "年累计", type: "line", data: d.previous, connectNulls: true,
+        { name: d.labels.actual, type: "line", data: d.actual, connectNulls: true },
+        { name: d.labels.previous, type: "line", data: d.previous, connectNulls: true,
           lineStyle: { type: "dotted" } },
-        { name: "目标", type: "line", data: d.months.map(function () { return d.target; }), symbol: "none",
+        { name: d.labels.target, type: "line", data: d.months.map(function () { return d.target; }), symbol: "none",
           lineStyle: { type: "dashed" } },
-        { name: "全年预测", type: "scatter", data: forecast, symbolSize: 12 }
+        { name: d.labels.forecast, type: "scatter", data: forecast, symbolSize: 12 }
       ]
     });
     charts.push(chart);
