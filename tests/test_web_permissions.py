@@ -63,11 +63,24 @@ def api_calls(web: Any, role: str) -> list[tuple[str, str, str, dict[str, Any], 
         ("POST", "/api/v1/users/{username}/role", "/api/v1/users/view1/role", {"json": {"role": "viewer"}}, ADMIN),
         ("POST", "/api/v1/users/{username}/active", "/api/v1/users/view1/active", {"json": {"active": True}}, ADMIN),
         ("POST", "/api/v1/imports/{import_id}/undo", "/api/v1/imports/1/undo", {}, SUP),
+        ("GET", "/api/v1/units/{unit_id}/items", f"/api/v1/units/{unit_id(web)}/items", {}, ALL - {"other_supervisor"}),
+        ("POST", "/api/v1/observations/value", "/api/v1/observations/value",
+         {"json": {"region": "扬中市", "indicator": "工业应税销售", "period": "2022M12", "value": "1300"}},
+         SUP | {"unit_editor"}),
+        ("GET", "/api/v1/rankings/{indicator}/outlook", "/api/v1/rankings/工业应税销售/outlook?region=扬中市", {}, ALL),
     ]
 
 
+def unit_id(web: Any) -> int:
+    """商务局 of 扬中市: the unit editor's unit."""
+    from targetboard.services import regions
+
+    return next(u.id for u in regions.list_units(web.db, "扬中市") if u.name == "商务局")
+
+
 PAGES = [("/plans", ALL), ("/plans?status=red", ALL), ("/targets/{item}", ALL), ("/audit", SUP), ("/password", ALL),
-         ("/upload", ALL)]
+         ("/upload", ALL), ("/units/{unit}", ALL - {"other_supervisor"}), ("/rankings", ALL),
+         ("/rankings?indicator=工业应税销售&region=扬中市&by=growth", ALL)]
 
 
 def test_the_matrix_covers_every_api_route(site):
@@ -101,7 +114,8 @@ def test_permission_matrix(site):
             if before is not None and r.status_code in (401, 403):
                 assert fingerprint(web.db) == before, f"a refused write changed the database: {where}"
         for page, allowed in PAGES:
-            r = client.get(page.replace("{item}", str(web.target_item)), follow_redirects=False)
+            r = client.get(page.replace("{item}", str(web.target_item)).replace("{unit}", str(unit_id(web))),
+                           follow_redirects=False)
             where = f"{role or 'anonymous'} GET {page}: {r.status_code}"
             if role is None:
                 assert r.status_code == 303 and r.headers["location"].startswith("/login"), where
