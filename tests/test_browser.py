@@ -1,8 +1,9 @@
 """End to end in a real browser: Debian's chromium driven by Playwright against the README's demo.
 
 The server is the README's first command, `scripts/demo.sh` (it prints the demo, then serves the seed
-plan, the SAMPLE data and one account per role), started as a real process on a free loopback port; the browser is /usr/bin/chromium (no browser download: Playwright only
-drives it). What a user of each role does is done by clicking and typing, and checked on the page.
+plan, the SAMPLE data and one account per role), started as a real process on a free loopback port;
+the browser is /usr/bin/chromium (no browser download: Playwright only drives it). What a user of
+each role does is done by clicking and typing, and checked on the page.
 
 Screenshots of the main pages go to a temporary folder, or to docs/screenshots/ (shown in the README)
 when $TARGETBOARD_SCREENSHOTS=1 (`scripts/screenshots.sh`).
