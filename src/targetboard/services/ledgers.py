@@ -110,8 +110,9 @@ def import_ledger(db: Database, actor: Actor, source: str | Path | bytes, *, kin
             entry.updated_at = now
             updated += 1
         s.flush()
-        record(s, "ledger.import", "ledger", kind, actor=actor.name, file=sheet.file, region=reg.name,
-               created=created, updated=updated, unchanged=unchanged)
+        if created or updated:  # like an observation import: a sheet that changes nothing leaves no trace
+            record(s, "ledger.import", "ledger", kind, actor=actor.name, file=sheet.file, region=reg.name,
+                   created=created, updated=updated, unchanged=unchanged)
         return LedgerImportView(sheet.file, created, updated, unchanged)
 
 
@@ -216,3 +217,64 @@ def counts_by_unit(db: Database, *, region: str, kind: str, as_of: date) -> dict
         returned[unit] = returned.get(unit, 0) + times
         ids.setdefault(unit, []).append(entry_id)
     return {u: LedgerCounts(overdue[u], returned[u], tuple(ids[u])) for u in sorted(ids)}
+
+
+# --- what one person sees of a ledger (pages, API) ------------------------------------------------
+
+@dataclass(frozen=True)
+class LedgerAction:
+    action: str
+    name: str  # the step's Chinese name (开始整改, 验收销号 ...)
+
+
+@dataclass(frozen=True)
+class VisibleEntry:
+    """An entry as `actor` sees it, with the steps `actor` may take on it now."""
+
+    entry: LedgerEntryView
+    actions: tuple[LedgerAction, ...]
+
+
+def _actions(actor: Actor, entry: LedgerEntryView, unit_ids: dict[str, int]) -> tuple[LedgerAction, ...]:
+    """The steps the kind allows from the entry's state that `actor` may take (the same rules as `move`)."""
+    if actor.role == "viewer":
+        return ()
+    own = actor.role in ("admin", "supervisor") or (entry.unit is not None and unit_ids.get(entry.unit)
+                                                   in actor.unit_ids)
+    return tuple(LedgerAction(t.action, t.name) for t in ledger_kind(entry.kind).allowed(entry.state)
+                 if own and (t.by == "unit" or actor.role in ("admin", "supervisor")))
+
+
+def entries_for(db: Database, actor: Actor, *, region: str, kind: str, today: date | None = None
+                ) -> list[VisibleEntry]:
+    """The region's entries of `kind` that `actor` may see: a unit editor its own units' entries only;
+    supervisors (of the region), admins and viewers all of them."""
+    k = ledger_kind(kind)
+    with db.read() as s:
+        reg = find_region(s, region)
+        if actor.role == "supervisor":
+            require_region(actor, reg)
+        unit_ids = {u.name: u.id for u in units_of(s, reg)}
+        rows = sorted(_entries(s, reg, kind).values(), key=lambda e: (len(e.ref), e.ref))
+        if actor.role == "unit_editor":
+            rows = [e for e in rows if e.unit_id in actor.unit_ids]
+        views = [_view(e, k, today or date.today()) for e in rows]
+    return [VisibleEntry(v, _actions(actor, v, unit_ids)) for v in views]
+
+
+def entry_for(db: Database, actor: Actor, entry_id: int, *, today: date | None = None
+              ) -> tuple[VisibleEntry, list[dict[str, Any]]]:
+    """One entry with its history, if `actor` may see it (NotFound / Forbidden otherwise)."""
+    with db.read() as s:
+        entry = s.get(LedgerEntry, entry_id)
+        if entry is None:
+            raise NotFound(f"台账事项 {entry_id} 不存在", f"ledger entry {entry_id}: not found")
+        region = s.get(Region, entry.region_id)
+        assert region is not None
+        if actor.role == "supervisor":
+            require_region(actor, region)
+        if actor.role == "unit_editor":
+            actor.require_unit(entry.unit_id)
+        view = _view(entry, ledger_kind(entry.kind), today or date.today())
+        unit_ids = {u.name: u.id for u in units_of(s, region)}
+    return VisibleEntry(view, _actions(actor, view, unit_ids)), history(db, entry_id)

@@ -52,7 +52,8 @@ def _unit_page(request: Request, work: UnitWork, actor: ActorDep, *, result: Imp
                   actor, status_code)
 
 
-def _failure(request: Request, e: TargetboardError) -> tuple[str, list[str], int]:
+def failure(request: Request, e: TargetboardError) -> tuple[str, list[str], int]:
+    """A service's refusal as (message in the page's language, the import problems, HTTP status)."""
     lang = page_lang(request)
     problems = [str(p) for p in e.problems] if isinstance(e, ImportRejected) else []
     return message_in(e.message("zh"), e.message("en"), lang), problems, STATUS_CODE.get(e.kind, 400)
@@ -91,7 +92,7 @@ def enter_value(request: Request, unit_id: int, db: DbDep, actor: ActorDep,
                                           period=_month_code(month), value=value, unit=entry.unit,
                                           ytd=cumulative, growth=growth or None, force=force)
     except TargetboardError as e:
-        error, problems, status = _failure(request, e)
+        error, problems, status = failure(request, e)
         return _unit_page(request, work, actor, error=error, problems=problems, status_code=status, form=form)
     work = units.unit_work(db, actor, unit_id, thresholds=request.app.state.thresholds)  # the new status
     return _unit_page(request, work, actor, result=result)
@@ -110,7 +111,7 @@ async def upload_sheet(request: Request, unit_id: int, db: DbDep, actor: ActorDe
         result = await run_in_threadpool(observations.import_observations, db, actor, data, filename=name,
                                          region=work.unit.region_code, force=force)
     except TargetboardError as e:
-        error, problems, status = _failure(request, e)
+        error, problems, status = failure(request, e)
         return _unit_page(request, work, actor, error=error, problems=problems, status_code=status)
     work = await run_in_threadpool(units.unit_work, db, actor, unit_id, thresholds=thresholds)
     return _unit_page(request, work, actor, result=result)
@@ -120,7 +121,7 @@ async def upload_sheet(request: Request, unit_id: int, db: DbDep, actor: ActorDe
 def ranking_page(request: Request, db: DbDep, actor: ActorDep, indicator: str | None = None,
                  region: str | None = None, period: str | None = None, by: str = "level") -> Response:
     """An indicator among the region's peers for a period, beside the ranking of year-end forecasts."""
-    region_name = region or _default_region(db, actor)
+    region_name = region or regions.home_region(db, actor)
     choices = rankings.rankable_indicators(db, region_name) if region_name else []
     page = None
     error = None
@@ -129,7 +130,7 @@ def ranking_page(request: Request, db: DbDep, actor: ActorDep, indicator: str | 
         try:
             page = rankings.ranking_page(db, chosen, region=region_name, period=period or None, by=by)
         except TargetboardError as e:
-            error, _, _ = _failure(request, e)
+            error, _, _ = failure(request, e)
     chart = None
     if page is not None and page.now.with_data:
         chart = {"regions": [r.region_name for r in page.now.rows], "values": [r.value for r in page.now.rows],
@@ -138,18 +139,4 @@ def ranking_page(request: Request, db: DbDep, actor: ActorDep, indicator: str | 
                                              "period": period or "", "by": by, "page": page, "error": error,
                                              "ranking_chart": chart}, actor)
 
-
-def _default_region(db: DbDep, actor: ActorDep) -> str | None:
-    """The actor's region (a supervisor's, or a unit editor's unit's), else the region of the latest plan."""
-    from targetboard.services import plans
-
-    if actor.region_id is not None:
-        found = next((r for r in regions.list_regions(db) if r.id == actor.region_id), None)
-        if found is not None:
-            return found.name
-    visible = units.visible_units(db, actor) if actor.unit_ids else []
-    if visible:
-        return visible[0].region_name
-    summaries = plans.list_plans(db)
-    return summaries[-1].region_name if summaries else None
 

@@ -1,0 +1,186 @@
+"""Hold-to-account pages: ledgers with their lights and steps, and assessment league tables.
+
+On test_web's database (seed, sample data, 商务局 with its editor ed1, one user per role) plus the SAMPLE
+ledgers of the demo (商务局 is responsible for safety entry 3 and project entry 2).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import date
+
+import openpyxl
+import pytest
+from test_web import ROLE_USERS, _accounts, api_csrf, fingerprint, login, make_web
+
+from targetboard.accountability.ledger import ledger_kinds
+from targetboard.sample import SAMPLE_DEPARTMENTS, SAMPLE_LEDGERS, write_sample_ledger
+from targetboard.services import assessment, ledgers, regions
+from targetboard.services.actors import Actor
+from targetboard.web.pages_hold import LEDGER_LABELS
+
+DAY = "2022-07-01"
+ROOT = Actor("root")
+
+
+def _with_ledgers(url: str) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from targetboard.store import Database
+
+    _accounts(url)
+    db = Database(url)
+    existing = {u.name for u in regions.list_units(db, "扬中市")}
+    for name in SAMPLE_DEPARTMENTS:
+        if name not in existing:
+            regions.add_unit(db, ROOT, name, "扬中市")
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind, name, header, rows in SAMPLE_LEDGERS:
+            ledgers.import_ledger(db, ROOT, write_sample_ledger(Path(tmp) / name, header, rows), kind=kind,
+                                  region="扬中市")
+    db.dispose()
+
+
+@pytest.fixture()
+def hold(backend: str, _databases):
+    dbs = _databases(backend)
+    w = make_web(dbs.copy_of(dbs.template("hold", _with_ledgers)))
+    yield w
+    w.db.dispose()
+
+
+def entry(web, kind: str, ref: str):
+    return next(e for e in ledgers.list_entries(web.db, region="扬中市", kind=kind, today=date(2022, 7, 1))
+                if e.ref == ref)
+
+
+def test_every_ledger_name_is_in_the_catalogue():
+    names = {k.name for k in ledger_kinds().values()}
+    names |= {s for k in ledger_kinds().values() for s in k.states.values()}
+    names |= {t.name for k in ledger_kinds().values() for t in k.transitions}
+    assert names <= set(LEDGER_LABELS)
+
+
+def test_ledger_page_shows_the_lights_of_the_day(hold):
+    c = login(hold.client(), "sup1")
+    page = c.get("/ledgers", params={"kind": "rectification", "day": DAY}).text
+    views = ledgers.list_entries(hold.db, region="扬中市", kind="rectification", today=date(2022, 7, 1))
+    for colour, name in (("red", "红灯"), ("yellow", "黄灯"), ("green", "绿灯")):
+        assert f'<span class="light {colour}">{name} {sum(v.light == colour for v in views)}</span>' in page
+    assert len(re.findall(r'<tr class="entry', page)) == len(views)
+    assert 'value="sign_off"' not in page or "已完成待验收" in page
+    en = c.get("/ledgers", params={"kind": "safety", "day": DAY, "lang": "en"}).text
+    assert "Safety hazard ledger" in en and "Not started" in en
+
+
+def test_a_unit_editor_sees_and_moves_only_its_own_entries(hold):
+    c = login(hold.client(), "ed1")
+    page = c.get("/ledgers", params={"kind": "safety", "day": DAY}).text
+    assert len(re.findall(r'<tr class="entry', page)) == 1 and "道路运输企业动态监控缺失" in page
+    own, other = entry(hold, "safety", "3"), entry(hold, "safety", "1")
+    token = api_csrf(c)["X-CSRF-Token"]
+    r = c.post(f"/ledgers/{own.id}/move", data={"csrf_token": token, "action": "start", "day": DAY},
+               follow_redirects=False)
+    assert r.status_code == 303 and entry(hold, "safety", "3").state == "in_progress"
+    before = fingerprint(hold.db)
+    assert c.get(f"/ledgers/{other.id}").status_code == 403
+    r = c.post(f"/ledgers/{other.id}/move", data={"csrf_token": token, "action": "start", "day": DAY})
+    assert r.status_code == 403
+    c.post(f"/ledgers/{own.id}/move", data={"csrf_token": token, "action": "submit", "day": DAY})
+    before = fingerprint(hold.db)
+    r = c.post(f"/ledgers/{own.id}/move", data={"csrf_token": token, "action": "sign_off", "day": DAY})
+    assert r.status_code == 403 and "督查人员" in r.text  # signing off is the office's step
+    assert fingerprint(hold.db) == before
+
+
+def test_the_supervisor_returns_with_a_comment_and_the_history_shows_it(hold):
+    own = entry(hold, "safety", "3")
+    ed = login(hold.client(), "ed1")
+    token = api_csrf(ed)["X-CSRF-Token"]
+    for step in ("start", "submit"):
+        ed.post(f"/ledgers/{own.id}/move", data={"csrf_token": token, "action": step, "day": DAY})
+    sup = login(hold.client(), "sup1")
+    token = api_csrf(sup)["X-CSRF-Token"]
+    sup.post(f"/ledgers/{own.id}/move", data={"csrf_token": token, "action": "return", "comment": "缺少<script>照片",
+                                             "day": DAY})
+    page = sup.get(f"/ledgers/{own.id}", params={"day": DAY}).text
+    assert "缺少&lt;script&gt;照片" in page and "sup1" in page and entry(hold, "safety", "3").returned == 1
+    assert login(hold.client(), "view1").get("/ledgers", params={"kind": "safety"}).text.count('class="inline step"') == 0
+
+
+def test_ledger_import_with_an_error_stores_nothing_and_export_round_trips(hold):
+    sup = login(hold.client(), "sup1")
+    token = api_csrf(sup)["X-CSRF-Token"]
+    exported = sup.get("/ledgers/export", params={"kind": "project", "day": DAY})
+    assert exported.status_code == 200 and "filename*=UTF-8''" in exported.headers["content-disposition"]
+    before = fingerprint(hold.db)
+    r = sup.post("/ledgers/import", data={"csrf_token": token, "kind": "project"},
+                 files={"file": ("项目.xlsx", exported.content, "application/octet-stream")})
+    assert r.status_code == 200 and "新增 0，更新 0" in r.text
+    assert fingerprint(hold.db) == before
+    book = openpyxl.load_workbook(io.BytesIO(exported.content))
+    sheet = book.active
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == "商务局":
+                cell.value = "不存在的局"
+    buf = io.BytesIO()
+    book.save(buf)
+    r = sup.post("/ledgers/import", data={"csrf_token": token, "kind": "project"},
+                 files={"file": ("坏项目.xlsx", buf.getvalue(), "application/octet-stream")})
+    assert r.status_code == 400 and "坏项目.xlsx" in r.text and "不存在的局" in r.text
+    assert fingerprint(hold.db) == before
+    ed = login(hold.client(), "ed1")
+    r = ed.post("/ledgers/import", data={"csrf_token": api_csrf(ed)["X-CSRF-Token"], "kind": "project"},
+                files={"file": ("项目.xlsx", exported.content, "application/octet-stream")})
+    assert r.status_code == 403 and fingerprint(hold.db) == before
+
+
+def test_assessment_preview_publish_and_export(hold):
+    regions.add_unit(hold.db, ROOT, "工信局", "扬中市") if "工信局" not in {
+        u.name for u in regions.list_units(hold.db, "扬中市")} else None
+    sup = login(hold.client(), "sup1")
+    token = api_csrf(sup)["X-CSRF-Token"]
+    scheme = next(s for s in assessment.packaged_schemes() if s.subjects == "department")
+    form = {"csrf_token": token, "scheme": scheme.id, "as_of": "2022M06", "day": DAY}
+    before = fingerprint(hold.db)
+    preview = sup.post("/assessment/run", data=form)
+    assert preview.status_code == 200 and "试算（未发布）" in preview.text and 'id="league-table"' in preview.text
+    assert fingerprint(hold.db) == before  # a preview writes nothing
+    r = sup.post("/assessment/run", data={**form, "publish": "true"}, follow_redirects=False)
+    assert r.status_code == 303
+    run_id = int(r.headers["location"].split("run=")[1])
+    page = sup.get(r.headers["location"]).text
+    published = assessment.get_run(hold.db, run_id)
+    ranks = re.findall(r'<tr class="subject" data-subject="([^"]+)"><td>(\d+)</td>', page)
+    assert ranks == [(s.subject, str(s.rank)) for s in published.result.table]
+    exported = sup.get(f"/assessment/{run_id}.json")
+    assert json.loads(exported.content) == json.loads(published.result.to_json())
+    viewer = login(hold.client(), "view1")
+    before = fingerprint(hold.db)
+    r = viewer.post("/assessment/run", data={**form, "csrf_token": api_csrf(viewer)["X-CSRF-Token"], "publish": "true"})
+    assert r.status_code == 403 and fingerprint(hold.db) == before
+    other = login(hold.client(), "sup2")  # 丹阳市's supervisor cannot publish 扬中市's table
+    r = other.post("/assessment/run", data={**form, "csrf_token": api_csrf(other)["X-CSRF-Token"], "publish": "true",
+                                            "region": "扬中市"})
+    assert r.status_code == 403 and fingerprint(hold.db) == before
+
+
+@pytest.mark.parametrize("role", [None, *ROLE_USERS])
+def test_hold_pages_by_role(hold, role):
+    c = hold.client()
+    if role is not None:
+        login(c, ROLE_USERS[role])
+    for path in ("/ledgers?kind=safety", "/assessment"):
+        r = c.get(path, params={"region": "扬中市"}, follow_redirects=False)
+        if role is None:
+            assert r.status_code == 303 and r.headers["location"].startswith("/login")
+        elif role == "other_supervisor":
+            assert r.status_code in (200, 403)  # the assessment list is public to accounts; ledgers are not
+            if path.startswith("/ledgers"):
+                assert r.status_code == 403
+        else:
+            assert r.status_code == 200, (role, path)
