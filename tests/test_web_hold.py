@@ -13,13 +13,13 @@ from datetime import date
 
 import openpyxl
 import pytest
-from test_web import ROLE_USERS, _accounts, api_csrf, fingerprint, login, make_web
 
 from targetboard.accountability.ledger import ledger_kinds
 from targetboard.sample import SAMPLE_DEPARTMENTS, SAMPLE_LEDGERS, write_sample_ledger
 from targetboard.services import assessment, ledgers, regions
 from targetboard.services.actors import Actor
 from targetboard.web.pages_hold import LEDGER_LABELS
+from test_web import ROLE_USERS, _accounts, api_csrf, fingerprint, login, make_web
 
 DAY = "2022-07-01"
 ROOT = Actor("root")
@@ -108,7 +108,8 @@ def test_the_supervisor_returns_with_a_comment_and_the_history_shows_it(hold):
                                              "day": DAY})
     page = sup.get(f"/ledgers/{own.id}", params={"day": DAY}).text
     assert "缺少&lt;script&gt;照片" in page and "sup1" in page and entry(hold, "safety", "3").returned == 1
-    assert login(hold.client(), "view1").get("/ledgers", params={"kind": "safety"}).text.count('class="inline step"') == 0
+    viewer = login(hold.client(), "view1").get("/ledgers", params={"kind": "safety"}).text
+    assert viewer.count('class="inline step"') == 0  # a viewer takes no steps
 
 
 def test_ledger_import_with_an_error_stores_nothing_and_export_round_trips(hold):
@@ -184,3 +185,23 @@ def test_hold_pages_by_role(hold, role):
                 assert r.status_code == 403
         else:
             assert r.status_code == 200, (role, path)
+
+
+def test_ledger_and_assessment_api(hold):
+    ed = login(hold.client(), "ed1")
+    headers = api_csrf(ed)
+    rows = ed.get("/api/v1/ledgers", params={"kind": "safety", "day": DAY}).json()
+    assert [r["ref"] for r in rows] == ["3"] and [a["action"] for a in rows[0]["actions"]] == ["start"]
+    r = ed.post(f"/api/v1/ledgers/{rows[0]['id']}/move", headers=headers, json={"action": "start"})
+    assert r.status_code == 200 and r.json()["state"] == "in_progress"
+    r = ed.post(f"/api/v1/ledgers/{rows[0]['id']}/move", headers=headers, json={"action": "sign_off"})
+    assert r.status_code == 400  # not a step from 整改中
+    detail = ed.get(f"/api/v1/ledgers/{rows[0]['id']}").json()
+    assert [h["action"] for h in detail["history"]] == ["import", "start"]
+    sup = login(hold.client(), "sup1")
+    body = {"scheme": "yangzhong-departments", "as_of": "2022M06", "day": DAY, "publish": True}
+    published = sup.post("/api/v1/assessment/runs", headers=api_csrf(sup), json=body).json()
+    assert published["snapshot_id"] and published["table"][0]["rank"] == 1
+    again = sup.get(f"/api/v1/assessment/runs/{published['snapshot_id']}").json()
+    assert again == published
+    assert [r["snapshot_id"] for r in sup.get("/api/v1/assessment/runs").json()] == [published["snapshot_id"]]

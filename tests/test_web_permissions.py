@@ -68,6 +68,15 @@ def api_calls(web: Any, role: str) -> list[tuple[str, str, str, dict[str, Any], 
          {"json": {"region": "扬中市", "indicator": "工业应税销售", "period": "2022M12", "value": "1300"}},
          SUP | {"unit_editor"}),
         ("GET", "/api/v1/rankings/{indicator}/outlook", "/api/v1/rankings/工业应税销售/outlook?region=扬中市", {}, ALL),
+        # ledgers: who sees and moves which real entry is tested in test_web_hold.py (this database has none)
+        ("GET", "/api/v1/ledgers", "/api/v1/ledgers?kind=safety&region=扬中市", {}, ALL - {"other_supervisor"}),
+        ("GET", "/api/v1/ledgers/{entry_id}", "/api/v1/ledgers/999999", {}, ALL),
+        ("POST", "/api/v1/ledgers/{entry_id}/move", "/api/v1/ledgers/999999/move", {"json": {"action": "start"}}, ALL),
+        ("GET", "/api/v1/assessment/runs", "/api/v1/assessment/runs?region=扬中市", {}, ALL),
+        ("GET", "/api/v1/assessment/runs/{run_id}", "/api/v1/assessment/runs/999999", {}, ALL),
+        ("POST", "/api/v1/assessment/runs", "/api/v1/assessment/runs",
+         {"json": {"scheme": "yangzhong-departments", "as_of": "2022M06", "day": "2022-07-01", "region": "扬中市"}},
+         SUP),
     ]
 
 
