@@ -205,3 +205,46 @@ def test_ledger_and_assessment_api(hold):
     again = sup.get(f"/api/v1/assessment/runs/{published['snapshot_id']}").json()
     assert again == published
     assert [r["snapshot_id"] for r in sup.get("/api/v1/assessment/runs").json()] == [published["snapshot_id"]]
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def test_progress_report_cycle_submit_return_resubmit_accept(hold):
+    ed = login(hold.client(), "ed1")
+    token = api_csrf(ed)["X-CSRF-Token"]
+    page = ed.get("/reports", params={"day": "2022-08-10"}).text
+    due = re.findall(r'<tr class="due overdue" data-item="(\d+)" data-period="(\w+)">', page)
+    assert due and {int(i) for i, _ in due} == {hold.target_item}  # only 商务局's own item
+    assert ("2022M07" in {p for _, p in due}) and ("2022M08" not in {p for _, p in due})  # 5 grace days
+    form = {"csrf_token": token, "item_id": str(hold.target_item), "period": "2022M06", "text": "1-6月完成572亿元",
+            "percent": "48", "day": "2022-08-10"}
+    before = fingerprint(hold.db)
+    r = ed.post("/reports", data=form, files=[("files", ("伪装.pdf", b"MZ\x90\x00not a pdf", "application/pdf"))])
+    assert r.status_code == 400 and "伪装.pdf" in r.text and fingerprint(hold.db) == before
+    r = ed.post("/reports", data=form, files=[("files", ("佐证.pdf", PDF, "application/pdf"))], follow_redirects=False)
+    assert r.status_code == 303
+    sup = login(hold.client(), "sup1")
+    pending = sup.get("/reports", params={"day": "2022-08-10"}).text
+    report_id = int(re.search(r'<tr class="report" data-id="(\d+)">', pending).group(1))
+    sha = re.search(rf'/reports/{report_id}/evidence/(\w+)', pending).group(1)
+    download = sup.get(f"/reports/{report_id}/evidence/{sha}")
+    assert download.content == PDF and download.headers["content-disposition"].startswith("attachment")
+    stoken = api_csrf(sup)["X-CSRF-Token"]
+    r = sup.post(f"/reports/{report_id}/review", data={"csrf_token": stoken, "decision": "return", "comment": ""})
+    assert r.status_code == 400  # a return needs a reason
+    returned = {"csrf_token": stoken, "decision": "return", "comment": "缺少数据来源"}
+    sup.post(f"/reports/{report_id}/review", data=returned)
+    page = ed.get("/reports", params={"day": "2022-08-10"}).text
+    assert 'data-period="2022M06"' in page and "退回待重报" in page and "缺少数据来源" in page
+    ed.post("/reports", data={**form, "text": "1-6月完成572.33亿元（统计局快报）"})
+    sup.post(f"/reports/{report_id}/review", data={"csrf_token": stoken, "decision": "accept"})
+    page = ed.get("/reports", params={"day": "2022-08-10"}).text
+    assert 'data-period="2022M06"' not in page and "已通过" in page
+    viewer = login(hold.client(), "view1")
+    before = fingerprint(hold.db)
+    r = viewer.post("/reports", data={**form, "csrf_token": api_csrf(viewer)["X-CSRF-Token"], "period": "2022M07"})
+    assert r.status_code == 403 and fingerprint(hold.db) == before
+    r = viewer.post(f"/reports/{report_id}/review", data={"csrf_token": api_csrf(viewer)["X-CSRF-Token"],
+                                                          "decision": "accept"})
+    assert r.status_code == 403 and fingerprint(hold.db) == before

@@ -77,6 +77,13 @@ def api_calls(web: Any, role: str) -> list[tuple[str, str, str, dict[str, Any], 
         ("POST", "/api/v1/assessment/runs", "/api/v1/assessment/runs",
          {"json": {"scheme": "yangzhong-departments", "as_of": "2022M06", "day": "2022-07-01", "region": "扬中市"}},
          SUP),
+        ("GET", "/api/v1/reports", "/api/v1/reports?region=扬中市", {}, ALL - {"other_supervisor"}),
+        ("GET", "/api/v1/reports/due", "/api/v1/reports/due?region=扬中市&day=2022-08-10", {},
+         ALL - {"other_supervisor"}),
+        ("POST", "/api/v1/reports", "/api/v1/reports",
+         {"data": {"item_id": str(web.target_item), "period": "2022M06", "text": "进展", "percent": "40"}},
+         HERE | {"unit_editor"}),
+        ("POST", "/api/v1/reports/{report_id}/review", "/api/v1/reports/1/review", {"json": {"accept": True}}, HERE),
     ]
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from targetboard.errors import Conflict, Invalid, NotFound, Where
+from targetboard.errors import Conflict, Forbidden, Invalid, NotFound, Where
 from targetboard.model.period import Period, PeriodError
 from targetboard.services.actors import Actor, require_region
 from targetboard.store import Database
@@ -213,3 +213,65 @@ def reports_due(db: Database, *, region: str, today: date) -> list[DueReport]:
                 elif state == "returned":
                     out.append(DueReport(unit.name, item.id, item.text or "", code, "returned"))
         return out
+
+
+# --- what one person sees of the reports (pages, API) ---------------------------------------------
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A report with what a list shows beside it."""
+
+    report: ReportView
+    item_text: str
+    submitted_by: str
+    submitted_at: datetime
+
+
+def _scope(s: Session, actor: Actor, region: Region) -> list[int] | None:
+    """The unit ids whose reports `actor` may see in `region` (None: every unit's)."""
+    if actor.role == "supervisor":
+        require_region(actor, region)
+    if actor.role == "unit_editor":
+        return sorted(actor.unit_ids)
+    return None
+
+
+def reports_for(db: Database, actor: Actor, *, region: str, state: str | None = None,
+                limit: int = 200) -> list[ReportRow]:
+    """The region's reports that `actor` may see (a unit editor: its units'), newest first."""
+    with db.read() as s:
+        reg = find_region(s, region)
+        units = _scope(s, actor, reg)
+        q = (select(ProgressReport, PlanItem.text).join(PlanItem, PlanItem.id == ProgressReport.plan_item_id)
+             .join(Plan, Plan.id == PlanItem.plan_id).where(Plan.region_id == reg.id)
+             .order_by(ProgressReport.submitted_at.desc(), ProgressReport.id.desc()).limit(limit))
+        if units is not None:
+            q = q.where(ProgressReport.unit_id.in_(units))
+        if state is not None:
+            q = q.where(ProgressReport.state == state)
+        return [ReportRow(_view(s, r), text or "", r.submitted_by, r.submitted_at) for r, text in s.execute(q).all()]
+
+
+def due_for(db: Database, actor: Actor, *, region: str, today: date) -> list[DueReport]:
+    """`reports_due` narrowed to what `actor` answers for: a unit editor sees its own units' only."""
+    with db.read() as s:
+        reg = find_region(s, region)
+        units = _scope(s, actor, reg)
+        names = None if units is None else {u.name for u in s.scalars(select(Unit).where(Unit.id.in_(units)))}
+    return [d for d in reports_due(db, region=region, today=today) if names is None or d.unit in names]
+
+
+def evidence_file(db: Database, actor: Actor, report_id: int, sha256: str) -> tuple[str, str, bytes]:
+    """One evidence file of a report, by its SHA-256 (name, content type, bytes), for someone who may see
+    the report (a unit editor: its own units' reports)."""
+    with db.read() as s:
+        f = s.scalar(select(EvidenceFile).where(EvidenceFile.report_id == report_id, EvidenceFile.sha256 == sha256)
+                     .limit(1))
+        if f is None:
+            raise NotFound(f"报告 {report_id} 没有这份佐证材料", f"report {report_id} has no such evidence file")
+        report = s.get(ProgressReport, report_id)
+        assert report is not None
+        units = _scope(s, actor, get_item(s, report.plan_item_id).plan.region)
+        if units is not None and report.unit_id not in units:
+            raise Forbidden(f"{actor.name} 只能查看本单位的报告", f"{actor.name} may see only its own unit's reports")
+        return f.filename, f.content_type, f.data

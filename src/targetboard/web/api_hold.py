@@ -7,13 +7,14 @@ Same conventions as `web.api`; the services decide who sees which entry and who 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from targetboard.errors import Invalid, Where
-from targetboard.services import assessment, ledgers, regions, tracking
+from targetboard.services import assessment, ledgers, regions, reports, tracking
 from targetboard.services.ledgers import VisibleEntry
 from targetboard.web.deps import ActorDep, DbDep, csrf_protect
 
@@ -183,3 +184,69 @@ def run(body: NewRun, db: DbDep, actor: ActorDep) -> AssessmentPublic:
     view = assessment.run_assessment(db, actor, choice.file, region=_region(db, actor, body.region),
                                      year=period.year, as_of=period.code, day=body.day, publish=body.publish)
     return _assessment(view.result, view.snapshot_id)
+
+
+class ReportPublic(BaseModel):
+    id: int
+    item_id: int
+    unit: str
+    period: str
+    text: str
+    percent: int
+    state: str = Field(description="submitted, accepted, returned")
+    comment: str
+    evidence: list[dict[str, Any]] = Field(description="filename, size, sha256 of each evidence file")
+
+
+def _report(r: Any) -> ReportPublic:
+    return ReportPublic(id=r.id, item_id=r.item_id, unit=r.unit, period=r.period, text=r.text, percent=r.percent,
+                        state=r.state, comment=r.comment,
+                        evidence=[{"filename": n, "size": size, "sha256": sha} for n, size, sha in r.evidence])
+
+
+class DuePublic(BaseModel):
+    unit: str
+    item_id: int
+    item_text: str
+    period: str
+    reason: str = Field(description="overdue, returned")
+
+
+@router.get("/reports", response_model=list[ReportPublic], responses=ERRORS,
+            summary="Progress reports this account may see (a unit editor: its units'), newest first")
+def list_reports(db: DbDep, actor: ActorDep, region: str | None = None,
+                 state: Literal["submitted", "accepted", "returned"] | None = None) -> list[ReportPublic]:
+    rows = reports.reports_for(db, actor, region=_region(db, actor, region), state=state)
+    return [_report(r.report) for r in rows]
+
+
+@router.get("/reports/due", response_model=list[DuePublic], responses=ERRORS,
+            summary="Reports owed on `day` (default today): overdue after the grace days, or returned")
+def due_reports(db: DbDep, actor: ActorDep, region: str | None = None, day: date | None = None) -> list[DuePublic]:
+    rows = reports.due_for(db, actor, region=_region(db, actor, region), today=day or date.today())
+    return [DuePublic(unit=d.unit, item_id=d.item_id, item_text=d.item_text, period=d.period, reason=d.reason)
+            for d in rows]
+
+
+@router.post("/reports", status_code=201, response_model=ReportPublic, responses=ERRORS,
+             summary="The lead unit's report on an item for a period, with evidence files (multipart)")
+async def submit_report(db: DbDep, actor: ActorDep, item_id: Annotated[int, Form()],
+                        period: Annotated[str, Form(max_length=16)], text: Annotated[str, Form(max_length=4000)],
+                        percent: Annotated[int, Form(ge=0, le=100)],
+                        files: Annotated[list[UploadFile] | None, File()] = None) -> ReportPublic:
+    evidence = [((f.filename or "file").rsplit("/", 1)[-1], await f.read(reports.MAX_EVIDENCE_BYTES + 1))
+                for f in files or []]
+    view = await run_in_threadpool(lambda: reports.submit_report(db, actor, item_id, period, text=text,
+                                                                 percent=percent, evidence=evidence))
+    return _report(view)
+
+
+class ReportReview(BaseModel):
+    accept: bool
+    comment: Annotated[str, Field(max_length=1000)] = ""
+
+
+@router.post("/reports/{report_id}/review", response_model=ReportPublic, responses=ERRORS,
+             summary="Accept a submitted report, or return it with a comment (supervisors)")
+def review(report_id: int, body: ReportReview, db: DbDep, actor: ActorDep) -> ReportPublic:
+    return _report(reports.review_report(db, actor, report_id, accept=body.accept, comment=body.comment))

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from targetboard.accountability.ledger import ledger_kinds
 from targetboard.errors import Invalid, TargetboardError, Where
-from targetboard.services import assessment, ledgers, regions, tracking
+from targetboard.services import assessment, ledgers, regions, reports, tracking
 from targetboard.web.deps import ActorDep, DbDep, csrf_protect
 from targetboard.web.i18n import N_
 from targetboard.web.pages import render
@@ -179,3 +179,77 @@ def export_run(run_id: int, db: DbDep, actor: ActorDep) -> Response:
     run = assessment.get_run(db, run_id)
     return Response(run.result.to_json(), media_type="application/json",
                     headers={"Content-Disposition": f"attachment; filename=\"assessment-{run_id}.json\""})
+
+
+# --- progress reports -----------------------------------------------------------------------------
+
+REPORT_STATES = {"submitted": N_("待审核"), "accepted": N_("已通过"), "returned": N_("已退回")}
+DUE_REASONS = {"overdue": N_("逾期未报"), "returned": N_("退回待重报")}
+#: At most this many owed reports are listed (the count says how many there are).
+DUE_SHOWN = 100
+
+
+def _reports_page(request: Request, db: DbDep, actor: ActorDep, *, region: str | None, day: str | None,
+                  error: str | None = None, done: str | None = None, status_code: int = 200) -> Response:
+    name = _region(db, actor, region)
+    when = _day(day)
+    due = reports.due_for(db, actor, region=name, today=when)
+    pending = reports.reports_for(db, actor, region=name, state="submitted")
+    recent = reports.reports_for(db, actor, region=name, limit=50)
+    return render(request, "reports.html", {"region": name, "day": when.isoformat(), "due": due[:DUE_SHOWN],
+                                            "due_total": len(due), "pending": pending, "recent": recent,
+                                            "states": REPORT_STATES, "reasons": DUE_REASONS, "error": error,
+                                            "done": done, "types": ", ".join(sorted(reports.EVIDENCE_TYPES)),
+                                            "max_mb": reports.MAX_EVIDENCE_BYTES // 1024 // 1024},
+                  actor, status_code)
+
+
+@router.get("/reports")
+def reports_page(request: Request, db: DbDep, actor: ActorDep, region: str | None = None,
+                 day: str | None = None, done: str | None = None) -> Response:
+    """Reports owed (overdue or returned), reports waiting for review, and the latest reports."""
+    return _reports_page(request, db, actor, region=region, day=day, done=done)
+
+
+@router.post("/reports")
+async def submit_report(request: Request, db: DbDep, actor: ActorDep, item_id: Annotated[int, Form()],
+                        period: Annotated[str, Form(max_length=16)], text: Annotated[str, Form(max_length=4000)],
+                        percent: Annotated[int, Form(ge=0, le=100)],
+                        files: Annotated[list[UploadFile] | None, File()] = None,
+                        day: Annotated[str | None, Form(max_length=10)] = None) -> Response:
+    """The lead unit's report on an item for a period, with evidence files (checked by content)."""
+    evidence = []
+    for f in files or []:
+        if f.filename:
+            evidence.append((f.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1],
+                             await f.read(reports.MAX_EVIDENCE_BYTES + 1)))
+    try:
+        view = await run_in_threadpool(lambda: reports.submit_report(db, actor, item_id, period, text=text,
+                                                                     percent=percent, evidence=evidence))
+    except TargetboardError as e:
+        error, _, status = failure(request, e)
+        return await run_in_threadpool(lambda: _reports_page(request, db, actor, region=None, day=day, error=error,
+                                                             status_code=status))
+    return RedirectResponse(f"/reports?day={_day(day).isoformat()}&done=submitted-{view.id}", status_code=303)
+
+
+@router.post("/reports/{report_id}/review")
+def review_report(request: Request, report_id: int, db: DbDep, actor: ActorDep,
+                  decision: Annotated[str, Form(pattern="^(accept|return)$")],
+                  comment: Annotated[str, Form(max_length=1000)] = "",
+                  day: Annotated[str | None, Form(max_length=10)] = None) -> Response:
+    """Accept a submitted report, or return it with what is missing (supervisors)."""
+    try:
+        reports.review_report(db, actor, report_id, accept=decision == "accept", comment=comment)
+    except TargetboardError as e:
+        error, _, status = failure(request, e)
+        return _reports_page(request, db, actor, region=None, day=day, error=error, status_code=status)
+    return RedirectResponse(f"/reports?day={_day(day).isoformat()}", status_code=303)
+
+
+@router.get("/reports/{report_id}/evidence/{sha256}")
+def evidence(report_id: int, sha256: str, db: DbDep, actor: ActorDep) -> Response:
+    """An evidence file as a download (never shown inline: it is a unit's upload)."""
+    name, content_type, data = reports.evidence_file(db, actor, report_id, sha256)
+    disposition = f"attachment; filename=\"evidence\"; filename*=UTF-8''{quote(name)}"
+    return Response(data, media_type=content_type, headers={"Content-Disposition": disposition})
