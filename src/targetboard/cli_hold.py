@@ -10,7 +10,7 @@ import click
 from targetboard.accountability.ledger import LIGHT_ZH, ledger_kinds
 from targetboard.cli_common import by_option, cli_actor, db_option, nothing, open_db, t, user_errors
 from targetboard.errors import Invalid
-from targetboard.services import assessment, ledgers, reports
+from targetboard.services import assessment, bulletin, ledgers, reports
 
 KIND = click.Choice(sorted(ledger_kinds()))
 kind_option = click.option("--kind", type=KIND, required=True,
@@ -159,6 +159,40 @@ def report_due(region_ref: str, today: str | None, db_url: str | None) -> None:
     for d in rows:
         why = t("逾期未报" if d.reason == "overdue" else "被退回待重报", d.reason)
         click.echo(f"{d.unit}  {d.period}  {why}  [{d.item_id}] {d.item_text[:40]}")
+
+
+@report_group.command("bulletin")
+@region_option
+@click.option("--period", required=True, help="The month (or quarter) of the bulletin: 2022M06, 2022年6月.")
+@click.option("--out", "out_dir", default=".", show_default=True, help="The folder to write the .docx and .xlsx to.")
+@click.option("--day", default=None, metavar="YYYY-MM-DD",
+              help="The day lights and overdue reports are judged on (default: 6 days after the period's end).")
+@click.option("--scheme", "scheme_file", default=None,
+              help="A scheme file to run when no assessment was published for the period (not published).")
+@by_option
+@db_option
+@user_errors
+def report_bulletin(region_ref: str, period: str, out_dir: str, day: str | None, scheme_file: str | None,
+                    by: str | None, db_url: str | None) -> None:
+    """Write the monthly supervision bulletin (督查通报) of REGION as a .docx and an .xlsx."""
+    from targetboard.bulletin import write_docx, write_xlsx
+
+    out = Path(out_dir)
+    if not out.is_dir():
+        raise Invalid(f"输出文件夹 {out_dir} 不存在", f"output folder {out_dir} does not exist")
+    db = open_db(db_url)
+    b = bulletin.build_bulletin(db, cli_actor(db, by), region=region_ref, period=period, day=_day(day),
+                                scheme_file=scheme_file)
+    docx, xlsx = write_docx(b), write_xlsx(b)
+    for suffix, data in ((".docx", docx), (".xlsx", xlsx)):
+        path = out / f"{b.title}{suffix}"
+        path.write_bytes(data)
+        click.echo(t(f"已写入 {path}", f"wrote {path}"))
+    counts = b.colour_counts()
+    click.echo(t(f"目标 绿{counts['green']} 黄{counts['yellow']} 红{counts['red']} 灰{counts['grey']}；"
+                 f"逾期或退回报告 {len(b.reports)} 项；台账红黄灯 {len(b.ledgers)} 项",
+                 f"targets green {counts['green']} yellow {counts['yellow']} red {counts['red']} grey "
+                 f"{counts['grey']}; {len(b.reports)} reports owed; {len(b.ledgers)} ledger entries lit"))
 
 
 @click.group("assess")
