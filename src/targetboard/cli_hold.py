@@ -10,7 +10,7 @@ import click
 from targetboard.accountability.ledger import LIGHT_ZH, ledger_kinds
 from targetboard.cli_common import by_option, cli_actor, db_option, nothing, open_db, t, user_errors
 from targetboard.errors import Invalid
-from targetboard.services import assessment, bulletin, ledgers, reports
+from targetboard.services import assessment, bulletin, ledgers, reminders, reports
 
 KIND = click.Choice(sorted(ledger_kinds()))
 kind_option = click.option("--kind", type=KIND, required=True,
@@ -159,6 +159,36 @@ def report_due(region_ref: str, today: str | None, db_url: str | None) -> None:
     for d in rows:
         why = t("逾期未报" if d.reason == "overdue" else "被退回待重报", d.reason)
         click.echo(f"{d.unit}  {d.period}  {why}  [{d.item_id}] {d.item_text[:40]}")
+
+
+@report_group.command("remind")
+@region_option
+@click.option("--today", default=None, metavar="YYYY-MM-DD", help="The day to judge by (default: today).")
+@click.option("--dry-run", is_flag=True, help="Print the e-mails instead of sending them (nothing is logged).")
+@by_option
+@db_option
+@user_errors
+def report_remind(region_ref: str, today: str | None, dry_run: bool, by: str | None, db_url: str | None) -> None:
+    """E-mail each unit of REGION the reports it owes (SMTP from $TARGETBOARD_SMTP_*; once a day per item)."""
+    from targetboard.settings import Settings
+
+    db = open_db(db_url)
+    result = reminders.send_reminders(db, cli_actor(db, by), Settings.load(), region=region_ref,
+                                      today=_day(today), dry_run=dry_run)
+    for mail in result.mails:
+        if dry_run:
+            click.echo(f"To: {', '.join(mail.recipients)}\nSubject: {mail.subject}\n\n{mail.body}")
+        else:
+            click.echo(t(f"已发送：{mail.unit} → {', '.join(mail.recipients)}（{len(mail.items)} 项）",
+                         f"sent: {mail.unit} -> {', '.join(mail.recipients)} ({len(mail.items)} items)"))
+    for unit in result.no_address:
+        click.echo(t(f"未发送：{unit} 没有填写邮箱的账号（targetboard user set-email）",
+                     f"not sent: {unit} has no account with an e-mail address (targetboard user set-email)"))
+    if result.already:
+        click.echo(t(f"{result.already} 个单位今天已提醒过，未重复发送",
+                     f"{result.already} unit(s) already reminded today; not sent again"))
+    if not result.mails and not result.no_address and not result.already:
+        nothing("没有需要提醒的报告", "no reports to remind of")
 
 
 @report_group.command("bulletin")
