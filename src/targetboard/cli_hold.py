@@ -68,13 +68,15 @@ def ledger_list(kind: str, region_ref: str, unit: str | None, today: str | None,
 @click.argument("entry_id", type=int)
 @click.argument("action")
 @click.option("--comment", default="", help="Why (required in practice for 退回).")
+@click.option("--on", "on", default=None, metavar="YYYY-MM-DD",
+              help="The day the step happened, when recorded later (default: today); count targets read it.")
 @by_option
 @db_option
 @user_errors
-def ledger_move(entry_id: int, action: str, comment: str, by: str | None, db_url: str | None) -> None:
+def ledger_move(entry_id: int, action: str, comment: str, on: str | None, by: str | None, db_url: str | None) -> None:
     """Take ACTION on entry ENTRY_ID: start, submit, sign_off, return, reopen (projects: sign, start ...)."""
     db = open_db(db_url)
-    e = ledgers.move(db, cli_actor(db, by), entry_id, action, comment=comment)
+    e = ledgers.move(db, cli_actor(db, by), entry_id, action, comment=comment, on=_day(on))
     click.echo(t(f"事项 {e.ref}：{e.state_name}（{LIGHT_ZH[e.light]}）", f"entry {e.ref}: {e.state} ({e.light})"))
 
 
@@ -90,6 +92,37 @@ def ledger_export(kind: str, region_ref: str, out: str, today: str | None, db_ur
     data = ledgers.export_ledger(open_db(db_url), region=region_ref, kind=kind, today=_day(today))
     Path(out).write_bytes(data)
     click.echo(t(f"已写入 {out}", f"wrote {out}"))
+
+
+@ledger_group.command("link")
+@click.option("--target", "target_id", type=int, required=True, help="The count target (its id in `status`).")
+@kind_option
+@click.option("--state", required=True, help="The state an entry must have reached: 开工, 已开工, started ...")
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Only entries whose column matches: 责任单位=工信局, 总投资（亿元）>=30 (repeat: all must hold).")
+@by_option
+@db_option
+@user_errors
+def ledger_link(target_id: int, kind: str, state: str, filters: tuple[str, ...], by: str | None,
+                db_url: str | None) -> None:
+    """Let a count target's actual be the number of the region's entries that reached STATE."""
+    db = open_db(db_url)
+    v = ledgers.link_target(db, cli_actor(db, by), target_id, kind=kind, state=state, filters=filters)
+    where = t(f"，筛选 {'、'.join(v.filters)}", f", filtered by {', '.join(v.filters)}") if v.filters else ""
+    click.echo(t(f"目标 {v.target_id}（{v.metric}）的完成值取自{v.kind_name}中已达“{v.state_name}”的事项数{where}",
+                 f"target {v.target_id} ({v.metric}) now counts {v.kind} entries that reached {v.state}{where}"))
+
+
+@ledger_group.command("unlink")
+@click.option("--target", "target_id", type=int, required=True, help="The target to take back to observations.")
+@by_option
+@db_option
+@user_errors
+def ledger_unlink(target_id: int, by: str | None, db_url: str | None) -> None:
+    """Take a count target's actual from the observations again."""
+    db = open_db(db_url)
+    ledgers.unlink_target(db, cli_actor(db, by), target_id)
+    click.echo(t(f"目标 {target_id} 已取消台账关联", f"target {target_id} is no longer linked to a ledger"))
 
 
 @click.group("report")
