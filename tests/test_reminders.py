@@ -156,3 +156,29 @@ def test_settings_check_the_smtp_fields():
         Settings.load(smtp_port=0)
     s = Settings.load(smtp_host=" ", smtp_password="hunter2-pw")
     assert not s.smtp_enabled and "hunter2" not in repr(s)
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # loopback test server, no TLS
+def test_smtp_login_with_the_configured_user(units):
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def check(server, session, envelope, mechanism, data):
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"duchashi", b"right-pw-2022")
+        return AuthResult(success=ok)
+
+    db, _, _ = units
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=check,
+                            auth_require_tls=False, auth_required=True)
+    controller.start()
+    try:
+        base = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "smtp_user": "duchashi"}
+        with pytest.raises(Unavailable, match="127"):
+            reminders.send_reminders(db, OFFICE, Settings.load(**base, smtp_password="wrong-pw"), region="扬中市",
+                                     today=date(2022, 3, 6))
+        assert inbox.messages == []
+        sent = reminders.send_reminders(db, OFFICE, Settings.load(**base, smtp_password="right-pw-2022"),
+                                        region="扬中市", today=date(2022, 3, 6))
+        assert [m.recipients for m in sent.mails] == [("shang@example.org",)] and len(inbox.messages) == 1
+    finally:
+        controller.stop()
