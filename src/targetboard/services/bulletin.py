@@ -31,8 +31,8 @@ from targetboard.accountability.bulletin import (
     TargetLine,
 )
 from targetboard.accountability.ledger import ledger_kinds
+from targetboard.accountability.scheme import load_scheme
 from targetboard.accountability.scoring import AssessmentResult
-from targetboard.errors import Invalid
 from targetboard.model.period import Period
 from targetboard.services import assessment, ledgers, reports, tracking
 from targetboard.services.actors import Actor
@@ -135,9 +135,7 @@ def build_bulletin(db: Database, actor: Actor, *, region: str, period: str, day:
     Any account may read a bulletin (it is circulated to every unit); a fresh run of `scheme_file` is
     an assessment run and needs a supervisor, as `assess run` does.
     """
-    p = tracking.parse_period(period)
-    if p.kind == "Y" and not period.strip().isdigit():
-        raise Invalid(f"报告期 {period!r} 无法识别", f"period {period!r}: not understood")
+    p = tracking.parse_period(period)  # PeriodError (Invalid) names what is wrong with it
     with db.read() as s:
         name = find_region(s, region).name
     on = day or default_day(p)
@@ -148,8 +146,6 @@ def build_bulletin(db: Database, actor: Actor, *, region: str, period: str, day:
     league = _published(db, region, p, exact=True)
     if league is None and scheme_file is not None:
         view = assessment.run_assessment(db, actor, scheme_file, region=region, year=p.year, as_of=p.code, day=on)
-        from targetboard.accountability.scheme import load_scheme
-
         league = _league_of(view.result, load_scheme(scheme_file).name, p.code, None)
     if league is None:
         league = _published(db, region, p, exact=False)
