@@ -69,6 +69,8 @@ def test_the_count_follows_the_day_each_step_took_effect(projects):
     july = status_of(db, target, "2022M07")
     assert (july.latest_value, july.status) == (3.0, "on_track")  # met, but the year is not over (analytics.md)
     assert july.explanation.endswith("事项3项：序号1、2、3）")
+    assert july.explanation_en.endswith("(3 project ledger entries with 总投资（亿元）>=30 had reached started: "
+                                        "no. 1, 2, 3)"), july.explanation_en
     # By April 30: only 5 (started April 1, returned later). By March 31: none.
     assert status_of(db, target, "2022M04").latest_value == 1.0
     assert status_of(db, target, "2022M03").latest_value == 0.0

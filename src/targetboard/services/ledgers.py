@@ -443,7 +443,12 @@ def with_ledger_actuals(s: Session, rows: Sequence[StatusRow], *, as_of: str | N
         refs = {e.entry_id: e.ref for e in entries}
         source = (f"（{k.name}中{'符合' + where + '且' if where else ''}已达“{k.states[link.state]}”的事项"
                   f"{len(counted)}项{'：序号' + '、'.join(refs[i] for i in counted) if counted else ''}）")
-        status = dataclasses.replace(status, text=status.explanation + source)
+        source_en = (f" ({len(counted)} {link.kind} ledger entries{' with ' + where if where else ''} had reached "
+                     f"{link.state}{': no. ' + ', '.join(refs[i] for i in counted) if counted else ''})")
+        # Both languages worded now, the ledger named in each (the English one is read from text_en once
+        # the basis it would be worded from is dropped).
+        status = dataclasses.replace(status, text=status.explanation + source,
+                                     text_en=status.explanation_en + source_en, basis=None)
         out.append(dataclasses.replace(row, status=status))
     return out
 
