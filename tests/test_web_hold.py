@@ -248,3 +248,21 @@ def test_progress_report_cycle_submit_return_resubmit_accept(hold):
     r = viewer.post(f"/reports/{report_id}/review", data={"csrf_token": api_csrf(viewer)["X-CSRF-Token"],
                                                           "decision": "accept"})
     assert r.status_code == 403 and fingerprint(hold.db) == before
+
+
+def test_bulletin_page_and_downloads(hold):
+    import docx
+
+    c = login(hold.client(), "view1")  # a bulletin is circulated to everyone
+    page = c.get("/bulletin", params={"period": "2022M06", "day": DAY, "region": "扬中市"})
+    assert page.status_code == 200 and "扬中市2022年6月重点工作督查通报" in page.text
+    assert 'id="bulletin-summary"' in page.text and "截至2022年6月" in page.text
+    word = c.get("/bulletin/docx", params={"period": "2022M06", "day": DAY, "region": "扬中市"})
+    assert word.status_code == 200 and word.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
+    assert "扬中市2022年6月重点工作督查通报" in text
+    sheet = c.get("/bulletin/xlsx", params={"period": "2022M06", "day": DAY, "region": "扬中市"})
+    assert openpyxl.load_workbook(io.BytesIO(sheet.content)).sheetnames
+    assert c.get("/bulletin/pdf", params={"period": "2022M06"}).status_code == 400
+    assert c.get("/bulletin", params={"period": "2022M13"}).status_code == 400

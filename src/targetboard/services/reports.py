@@ -277,13 +277,12 @@ def reports_for(db: Database, actor: Actor, *, region: str, state: str | None = 
         return [ReportRow(_view(s, r), text or "", r.submitted_by, r.submitted_at) for r, text in s.execute(q).all()]
 
 
-def due_for(db: Database, actor: Actor, *, region: str, today: date) -> list[DueReport]:
-    """`reports_due` narrowed to what `actor` answers for: a unit editor sees its own units' only."""
+def due_for(db: Database, actor: Actor, *, region: str, today: date, upcoming: bool = True) -> list[DueReport]:
+    """The region's owed reports (`owed_reports`) that `actor` answers for or oversees: a unit editor its
+    own units' only; with `upcoming`, also those due within their grace days."""
     with db.read() as s:
         reg = find_region(s, region)
-        units = _scope(s, actor, reg)
-        names = None if units is None else {u.name for u in s.scalars(select(Unit).where(Unit.id.in_(units)))}
-    return [d for d in reports_due(db, region=region, today=today) if names is None or d.unit in names]
+        return owed_reports(s, today=today, region_ids=[reg.id], unit_ids=_scope(s, actor, reg), upcoming=upcoming)
 
 
 def evidence_file(db: Database, actor: Actor, report_id: int, sha256: str) -> tuple[str, str, bytes]:
