@@ -18,6 +18,11 @@ _CN = "[零〇一二两三四五六七八九十百千万亿]"
 _CN_NUM = f"{_CN}+(?:点[零〇一二三四五六七八九]+)?"
 _AR_NUM = r"\d+(?:\.\d+)?"
 _DASH = r"(?:-|~|～|—|–|至|到)"
+# The same numbers with the first character written as a class of its own (``\d\d*`` for ``\d+``): a
+# pattern whose first element is a character class lets the regex engine skip ahead to the candidates;
+# one that opens on a repeat gets a match attempt at every position of the clause.
+_AR_NUM_LEAD = r"\d\d*(?:\.\d+)?"
+_CN_NUM_LEAD = f"{_CN}{_CN}*(?:点[零〇一二三四五六七八九]+)?"
 _CJK_AT = re.compile(r"[\u4e00-\u9fff]")
 _CN_AFTER_OK = re.compile(r"以上|左右|以内|以下|上下|大关|的(?:目标|增长|水平)")
 
@@ -53,11 +58,11 @@ def _patterns() -> _Patterns:
     lex = lexicon()
     unit = lex.unit_pattern
     arabic = re.compile(
-        rf"(?P<num>{_AR_NUM})[ \t]*(?:(?P<u1>%|‰|万亿|亿|万)?[ \t]*{_DASH}[ \t]*(?P<num2>{_AR_NUM}))?"
+        rf"(?P<num>{_AR_NUM_LEAD})[ \t]*(?:(?P<u1>%|‰|万亿|亿|万)?[ \t]*{_DASH}[ \t]*(?P<num2>{_AR_NUM}))?"
         rf"(?P<more>多|余)?[ \t]*(?P<unit>{unit})?"
     )
     chinese = re.compile(
-        rf"(?P<num>{_CN_NUM})(?:{_DASH}(?P<num2>{_CN_NUM}))?(?P<more>多|余)?(?P<unit>{unit})"
+        rf"(?P<num>{_CN_NUM_LEAD})(?:{_DASH}(?P<num2>{_CN_NUM}))?(?P<more>多|余)?(?P<unit>{unit})"
     )
     special = re.compile(
         rf"百分之(?P<pct>{_CN_NUM}|{_AR_NUM})(?:{_DASH}(?:百分之)?(?P<pct2>{_CN_NUM}|{_AR_NUM}))?"
@@ -147,31 +152,37 @@ def find_mentions(clause: str) -> list[Mention]:
 
     arabics = pats.arabic.finditer(clause) if _DIGIT.search(clause) else ()
     check_arabic = bool(taken)  # Arabic matches never overlap each other, only a special pattern
+    after_at = lex.after_re.match
+    comparators_after = lex.comparators_after
     for m in arabics:
-        s, e = m.start(), m.end()
+        s, e = m.span()
         if check_arabic and not free(s, e):
             continue
-        num, num2, unit = m.group("num"), m.group("num2"), m.group("unit")
-        u1 = m.group("u1")
+        # One call for all groups (this loop runs for every number of the text): num, u1, num2, more, unit.
+        num, u1, num2, more_word, unit_word = m.groups()
+        unit = unit_word
         if unit is None and u1 and num2:  # "6%-6.5" without a closing unit
             unit = u1
-        if m.group("unit"):
-            e = m.end("unit")
-        elif m.group("more"):
-            e = m.end("more")
+        if unit_word:
+            e = m.end(5)
+        elif more_word:
+            e = m.end(4)
         else:
-            e = m.end("num2") if num2 else m.end("num")
+            e = m.end(3) if num2 else m.end(1)
         value = float(num)
         high = float(num2) if num2 else None
         if high is not None and ((u1 is not None and not (unit or "").startswith(u1)) or high < value):
             high = None
-            e = m.end("num")
+            e = m.end(1)
             unit = u1
-        more = bool(m.group("more"))
+        more = bool(more_word)
         if unit in ("万", "亿", "万亿") and (mm := pats.more_unit.match(clause, e)):
             unit, more, e = unit + mm.group("unit"), True, mm.end()  # 24万多亩
-        comp, n = _after_qualifier(lex, clause, e)
-        e += n
+        qa = after_at(clause, e)  # a qualifier glued after the quantity (以上, 左右...), as `_after_qualifier`
+        comp = None
+        if qa is not None:
+            comp = comparators_after[qa.group()]
+            e = qa.end()
         if high is not None:
             comp = "range"
         found.append(Mention(s, e, value, high, unit, comp, more, "", False))
