@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from targetboard.extract.confidence import (
     quantity_confidence,
@@ -84,11 +85,13 @@ def _skip(clause: str, m: Mention) -> bool:
     before = clause[m.start - 1] if m.start > 0 else ""
     if (before and before in "第[") or (before.isascii() and before.isalpha()):
         return True
-    if (before == "+" and m.start >= 2 and clause[m.start - 2].isdigit()) or _DEBRIS_AFTER.match(m.after):
+    after = m.after
+    if (before == "+" and m.start >= 2 and clause[m.start - 2].isdigit()) or (
+        after[:1] == "+" and _DEBRIS_AFTER.match(after)
+    ):
         return True  # 654.38+0万吨: converter debris standing for lost digits gives no item
     if before == ":" and m.start >= 2 and clause[m.start - 2].isdigit():
         return True
-    after = m.after
     if _NOT_QUANTITY_AFTER.match(after):
         return True
     if after[:1].isascii() and after[:1].isalpha() and m.unit is None:
@@ -183,9 +186,9 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
             i + 1 < len(mentions)
             and m.comparator is None
             and _CJK_START.match(m.after)
-            and not clean_metric(lex, pre)
             and not lex.measure_re.match(m.after)
             and not COORD.match(m.after)
+            and not clean_metric(lex, pre)
         ):
             continue
         # 30亿元以上项目: a threshold inside a metric's own definition, unless a verb counts the things
@@ -225,6 +228,17 @@ def _action_suffix(lex: Lexicon, metric: str) -> str | None:
 def _subject_after(lex: Lexicon, after: str) -> str:
     """The noun phrase after a count: 27个|项目进入省重大项目投资计划 -> 项目进入省重大项目投资计划."""
     return clean_metric(lex, _SUBJECT_END.split(after, maxsplit=1)[0])
+
+
+@lru_cache(maxsize=16384)
+def _left_context(pre: str) -> tuple[Reading, str, bool]:
+    """The reading of a mention's left context, the context without spaces, and whether it distributes.
+
+    All three depend on the left-context string alone and are asked for every kept mention; memoised
+    like `read_left_context` (the same contexts — 比上年增长, 同比下降, 其中 — recur all the time).
+    """
+    pre_clean = SPACES.sub("", pre)
+    return read_left_context(pre), pre_clean, _DISTRIBUTE.search(pre_clean) is not None
 
 
 def process_sentence(
@@ -270,7 +284,7 @@ def process_sentence(
                 continue
             # Re-base on the clause: offsets and the text after it stop at the clause's end.
             m.start -= a
-            m.end = min(m.end, b) - a
+            m.end = (m.end if m.end < b else b) - a
             m.after = clause[m.end :]
             if m.start >= 1 and clause[m.start - 1] == "-" and (m.start < 2 or not clause[m.start - 2].isdigit()):
                 m.sign = -1  # an explicit minus sign (-9.4%, 自然增长率-1.23‰) is kept
@@ -284,13 +298,11 @@ def process_sentence(
             while j < len(kept) and _COORD_ONLY.fullmatch(SPACES.sub("", kept[j][1])):
                 j += 1
             group = [g for g, _ in kept[i:j]]
-            reading = read_left_context(pre)
-            pre_clean = SPACES.sub("", pre)
+            reading, pre_clean, distribute = _left_context(pre)
             metric = reading.metric
-            distribute = bool(_DISTRIBUTE.search(pre_clean))
             if pre_clean.endswith("等"):  # A、B、C等30场招商活动: the metric follows the count
                 metric = _subject_after(lex, m.after) or metric
-            if metric and _names_itself(lex, m) and (verb := _action_suffix(lex, metric)):
+            if metric and (verb := _action_suffix(lex, metric)) and _names_itself(lex, m):
                 # 新建50个村级综合服务中心; 某县计划招引20个以上过亿项目: the verb and the counted thing
                 metric = verb + _subject_after(lex, m.after)
             if not metric and distribute and len(group) > 1 and len(history) >= len(group):
