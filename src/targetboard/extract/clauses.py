@@ -42,11 +42,15 @@ SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
 _CLAUSE_SEP = re.compile(r"[,:]")
 _PAREN_NUM = re.compile(r"\([^()]*\d[^()]*\)")
 _QUOTED_TARGET = re.compile(r"^(?:的)?(?:(?P<ctl>控制|调控)|预期|年度|奋斗|计划)?目标")
-_GROWTH_AFTER = re.compile(r"^的(?:增长|增速)")
+#: The characters a `_QUOTED_TARGET` match can open with. The tests on the text after a number run for
+#: every number; a look-up of its first character rules most out without a regex call.
+_QUOTED_FIRST = frozenset("的控调预年奋计目")
+_GROWTH_AFTER = ("的增长", "的增速")  # 实现9.5%左右的增长: a prefix test (was ``^的(?:增长|增速)``)
 _DISTRIBUTE = re.compile(r"分别|依次|(?:(?<![年平])均|都|同步)(?=[增下提降上减达为实控保突超]|$)")
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "~": "~", "=": "=", "range": "range"}
 _RANK_QUICK = re.compile(r"第|首位|榜首|前[一二三四五六七八九十\d]|[十\d]强")
 _NOT_QUANTITY_AFTER = re.compile(r":\d|[级强档届期版号]|位次|名次")
+_NOT_QUANTITY_FIRST = frozenset(":级强档届期版号位名")
 _INDEX_METRIC = re.compile(r"(?:指数|性别比)(?:为|是)?$")
 _CJK_START = re.compile(r"[\u4e00-\u9fff]")
 
@@ -92,7 +96,7 @@ def _skip(clause: str, m: Mention) -> bool:
         return True  # 654.38+0万吨: converter debris standing for lost digits gives no item
     if before == ":" and m.start >= 2 and clause[m.start - 2].isdigit():
         return True
-    if _NOT_QUANTITY_AFTER.match(after):
+    if after[:1] in _NOT_QUANTITY_FIRST and _NOT_QUANTITY_AFTER.match(after):
         return True
     if after[:1].isascii() and after[:1].isalpha() and m.unit is None:
         return True
@@ -107,7 +111,7 @@ def _emit(
     measure = reading.measure
     sign = reading.sign * m.sign
     after = m.after
-    quoted = _QUOTED_TARGET.match(after)
+    quoted = _QUOTED_TARGET.match(after) if after[:1] in _QUOTED_FIRST else None
     comparator = m.comparator
     before = reading.before
     kind_forced: str | None = None
@@ -115,7 +119,7 @@ def _emit(
         kind_forced = "target"
         comparator = comparator or ("<=" if quoted.group("ctl") else "=")
         before = None
-    if _GROWTH_AFTER.match(after) and measure == "level":
+    if measure == "level" and after.startswith(_GROWTH_AFTER):
         measure = "growth"
     if m.fixed_measure:
         measure = m.fixed_measure
@@ -211,7 +215,7 @@ def _names_itself(lex: Lexicon, m: Mention) -> bool:
         and _CJK_START.match(m.after) is not None
         and not lex.measure_re.match(m.after)
         and not COORD.match(m.after)
-        and not _QUOTED_TARGET.match(m.after)
+        and not (m.after[:1] in _QUOTED_FIRST and _QUOTED_TARGET.match(m.after))
     )
 
 
@@ -325,11 +329,12 @@ def process_sentence(
                     metric = carried
                     how = "carried"
                     if carried_reading is not None and (
-                        _QUOTED_TARGET.match(m.after) or pre_clean.endswith(("目标为", "目标是"))
+                        (m.after[:1] in _QUOTED_FIRST and _QUOTED_TARGET.match(m.after))
+                        or pre_clean.endswith(("目标为", "目标是"))
                     ):
                         # 上涨2.1%,低于3%的调控目标: the quoted target measures what the outcome did.
                         reading = replace(reading, measure=carried_reading.measure, sign=carried_reading.sign)
-                if not metric and _GROWTH_AFTER.match(m.after):
+                if not metric and m.after.startswith(_GROWTH_AFTER):
                     metric = "经济"  # 实现9.5%左右的增长: growth of the economy as a whole
                     how = "economy"
             if metric in lex.carry_words and carried:

@@ -44,7 +44,7 @@ class Cues:
         self.yuji = sentence.find("预计") if "预计" in sentence else NEVER
         self.yuqi = sentence.find("预期") if "预期" in sentence else NEVER
         self.qunian = sentence.find("去年") if "去年" in sentence else NEVER
-        by_year = BY_YEAR.search(sentence)
+        by_year = BY_YEAR.search(sentence) if "年" in sentence else None  # 到2025年: needs 年
         cue = lex.target_cue_re.search(sentence)
         while cue is not None and _ACHIEVED.search(sentence, max(0, cue.start() - 6), cue.start()):
             # 圆满完成各项目标任务 / 超额完成年度目标: a target reached is a report, not a promise
@@ -52,7 +52,7 @@ class Cues:
         self.target = min(by_year.end() if by_year else NEVER, cue.end() if cue else NEVER)
         out = lex.outcome_cue_re.search(sentence)
         self.outcome = out.end() if out else NEVER
-        self.fyp = FYP_RE.search(sentence)
+        self.fyp = FYP_RE.search(sentence) if "五" in sentence else None  # 十四五: needs 五
         self.modalities = [(m.end(), lex.modality_of[m.group()]) for m in lex.modality_re.finditer(sentence)]
         self.periods: dict[int | None, str | None] = {}
 

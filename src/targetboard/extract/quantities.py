@@ -51,6 +51,7 @@ class _Patterns:
     chinese: re.Pattern[str]
     special: re.Pattern[str]
     more_unit: re.Pattern[str]
+    after_first: frozenset[str]  # first characters of the qualifiers after a number (以上, 左右 ...)
 
 
 @cache
@@ -72,7 +73,7 @@ def _patterns() -> _Patterns:
         rf"|(?P<mag>[一二两三四五六七八九]?[十百千]?(?:亿|万))(?=\s*大\s*关)"
     )
     more_unit = re.compile(rf"(?:多|余)(?P<unit>{alternation(lex.list('units', 'base'))})")
-    return _Patterns(arabic, chinese, special, more_unit)
+    return _Patterns(arabic, chinese, special, more_unit, frozenset(w[0] for w in lex.comparators_after))
 
 
 def _after_qualifier(lex: Lexicon, text: str, pos: int) -> tuple[str | None, int]:
@@ -94,7 +95,6 @@ def may_hold_quantity(text: str) -> bool:
 # a digit, or a character every special pattern needs (百分之, 成, 翻番, 一半, 大关).
 _QUICK = re.compile(r"[\d百成番半关]")
 _SPECIAL_QUICK = re.compile(r"[百成番半关]")
-_DIGIT = re.compile(r"\d")
 _CN_QUICK = re.compile(r"[零〇一二两三四五六七八九十百千]")
 
 
@@ -150,9 +150,10 @@ def find_mentions(clause: str) -> list[Mention]:
         found.append(Mention(m.start(), end, value, high, unit, comp, False, "", True, fixed))
         taken.append((m.start(), end))
 
-    arabics = pats.arabic.finditer(clause) if _DIGIT.search(clause) else ()
+    arabics = pats.arabic.finditer(clause)  # opens on \d: a text without digits is one fast scan
     check_arabic = bool(taken)  # Arabic matches never overlap each other, only a special pattern
     after_at = lex.after_re.match
+    after_first = pats.after_first
     comparators_after = lex.comparators_after
     for m in arabics:
         s, e = m.span()
@@ -178,7 +179,8 @@ def find_mentions(clause: str) -> list[Mention]:
         more = bool(more_word)
         if unit in ("万", "亿", "万亿") and (mm := pats.more_unit.match(clause, e)):
             unit, more, e = unit + mm.group("unit"), True, mm.end()  # 24万多亩
-        qa = after_at(clause, e)  # a qualifier glued after the quantity (以上, 左右...), as `_after_qualifier`
+        # A qualifier glued after the quantity (以上, 左右...), as `_after_qualifier`.
+        qa = after_at(clause, e) if clause[e : e + 1] in after_first else None
         comp = None
         if qa is not None:
             comp = comparators_after[qa.group()]

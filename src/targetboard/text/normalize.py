@@ -29,26 +29,22 @@ import opencc
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _DIGIT = "0-9０-９"
-#: One alternation; the named group says which step applies. Each branch starts with a character
-#: class (no look-behind), so the regex engine can skip ahead on its first-character set; what must
-#: stand *before* a match (a CJK character before a gloss, a digit before a separator) is checked in
-#: Python on the few candidates.
-_EDITS = re.compile(
-    rf"(?P<gloss>[(（][a-z{_TONED}]{{0,7}}[)）])"
-    r"|(?P<junk>[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff])"
-    rf"|(?P<sep>[,，](?=[{_DIGIT}]{{3}}(?![{_DIGIT}])))"
-    rf"|(?P<dot>[·•・․](?=[{_DIGIT}]))"
+_HOST = r"\u3400-\u9fff\uf900-\ufaff"  # a CJK character: what a pinyin gloss follows
+_JUNK = r"\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff"
+_DOTS = "·•・․"
+#: Where an edit starts: a pinyin gloss's parenthesis after a CJK character, a junk character, a
+#: thousands separator between digits (three digits after it, no fourth), an odd decimal mark between
+#: digits. What must stand before or after is a look-around, so only real edits are found, and the
+#: pattern opens on one character class, so the regex engine skips to candidates in C (a pattern
+#: opening on an alternation of groups gets a full match attempt at every position, and testing every
+#: comma of a Chinese text in Python costs more than the whole scan).
+_EDIT_AT = re.compile(
+    rf"[(（{_JUNK},，{_DOTS}]"
+    rf"(?:(?<=[{_HOST}][(（])|(?<=[{_JUNK}])"
+    rf"|(?<=[{_DIGIT}][,，])(?=[{_DIGIT}]{{3}}(?![{_DIGIT}]))|(?<=[{_DIGIT}][{_DOTS}])(?=[{_DIGIT}]))"
 )
-#: The union of the first characters of the `_EDITS` branches. Python's regex engine only skips ahead
-#: on a first-character set when a pattern starts with one class or literal; an alternation of named
-#: groups gets a full match attempt at every position. Finding candidates with this class and trying
-#: `_EDITS.match` there gives the same matches as `_EDITS.finditer` (no branch matches empty) at a
-#: fraction of the cost.
-_EDIT_START = re.compile(
-    rf"[(（\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff,，·•・․]"
-)
-_GLOSS_HOST = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_DIGIT_RE = re.compile(f"[{_DIGIT}]")
+#: The gloss itself, from its opening parenthesis: ``(guó)``.
+_GLOSS = re.compile(rf"[(（][a-z{_TONED}]{{0,7}}[)）]")
 
 
 @cache
@@ -199,22 +195,17 @@ def normalize(text: str) -> NormalizedText:
 
     def edits() -> list[tuple[int, int, str]]:
         found: list[tuple[int, int, str]] = []
-        edit_at = _EDITS.match
-        pos = 0
-        while (c := _EDIT_START.search(text, pos)) is not None:
+        gloss_at = _GLOSS.match
+        for c in _EDIT_AT.finditer(text):
             start = c.start()
-            m = edit_at(text, start)
-            if m is None:
-                pos = start + 1
-                continue
-            pos = m.end()
-            group = m.lastgroup
-            if group != "junk":
-                before = text[start - 1] if start else ""
-                host = _GLOSS_HOST if group == "gloss" else _DIGIT_RE
-                if not before or not host.match(before):
+            ch = text[start]
+            if ch in "(（":
+                g = gloss_at(text, start)
+                if g is None:
                     continue
-            found.append((start, pos, "." if group == "dot" else ""))
+                found.append((start, g.end(), ""))  # no edit starts inside a gloss (letters only)
+            else:
+                found.append((start, start + 1, "." if ch in _DOTS else ""))
         if multi is not None:
             for m in multi.finditer(text):
                 found.append((m.start(), m.end(), unicodedata.normalize("NFKC", m.group())))
