@@ -250,7 +250,11 @@ def process_sentence(
 ) -> None:
     sentence = text[s_start:s_end]
     found = find_mentions(sentence) if may_hold_quantity(sentence) else []
-    may_rank = _RANK_QUICK.search(sentence) is not None
+    # Every `_RANK_QUICK` match holds 第, 首, 前 or 强, and 第 alone is one: substring tests first (the
+    # regex has no first-character set to skip on and would be tried at every position).
+    may_rank = "第" in sentence or (
+        ("首" in sentence or "前" in sentence or "强" in sentence) and _RANK_QUICK.search(sentence) is not None
+    )
     if not found and not may_rank:
         return  # most sentences of a plan hold no number: leave them at one regex search
     # Clause boundaries: commas and colons, plus parentheses that hold numbers of their own.

@@ -32,7 +32,7 @@ _DIGIT = "0-9０-９"
 _HOST = r"\u3400-\u9fff\uf900-\ufaff"  # a CJK character: what a pinyin gloss follows
 _JUNK = r"\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff"
 _DOTS = "·•・․"
-#: Where an edit starts: a pinyin gloss's parenthesis after a CJK character, a junk character, a
+#: Where an edit starts: a pinyin gloss (its parenthesis after a CJK character), a junk character, a
 #: thousands separator between digits (three digits after it, no fourth), an odd decimal mark between
 #: digits. What must stand before or after is a look-around, so only real edits are found, and the
 #: pattern opens on one character class, so the regex engine skips to candidates in C (a pattern
@@ -40,7 +40,7 @@ _DOTS = "·•・․"
 #: comma of a Chinese text in Python costs more than the whole scan).
 _EDIT_AT = re.compile(
     rf"[(（{_JUNK},，{_DOTS}]"
-    rf"(?:(?<=[{_HOST}][(（])|(?<=[{_JUNK}])"
+    rf"(?:(?<=[{_HOST}][(（])(?=[a-z{_TONED}]{{0,7}}[)）])|(?<=[{_JUNK}])"
     rf"|(?<=[{_DIGIT}][,，])(?=[{_DIGIT}]{{3}}(?![{_DIGIT}]))|(?<=[{_DIGIT}][{_DOTS}])(?=[{_DIGIT}]))"
 )
 #: The gloss itself, from its opening parenthesis: ``(guó)``.
@@ -200,7 +200,7 @@ def normalize(text: str) -> NormalizedText:
             start = c.start()
             ch = text[start]
             if ch in "(（":
-                g = gloss_at(text, start)
+                g = gloss_at(text, start)  # matches: the look-ahead checked the gloss
                 if g is None:
                     continue
                 found.append((start, g.end(), ""))  # no edit starts inside a gloss (letters only)
