@@ -55,7 +55,12 @@ class DocumentContext:
 
     def section(self, pos: int) -> str | None:
         """'plan', 'review' or None (unknown) at a position."""
-        k = self._at(pos)
+        # `_at` inlined: the clause rules ask this for every figure.
+        if pos == self._last_pos:
+            k = self._last_at
+        else:
+            k = bisect_right(self._switch_pos, pos) - 1
+            self._last_pos, self._last_at = pos, k
         return self._switch_mode[k] if k >= 0 else None
 
     def five_year(self, pos: int) -> bool:

@@ -150,7 +150,7 @@ def _draft_document(
     sentences: list[tuple[int, int]] = []
     for m in SENTENCE.finditer(flowing, ctx.body_start):
         sentences.append(m.span())
-        if _inside(m.start(), consumed):
+        if consumed and _inside(m.start(), consumed):  # most documents have no table
             continue
         if m.start() == 0 or flowing[m.start() - 1] == "\n":
             ctx.carry_sub = None  # a new paragraph: no period carries into it

@@ -145,6 +145,8 @@ class NormalizedText:
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised span to the original span that produced it."""
+        if not self._norm_starts and start >= 0:  # no length-changing edit (most texts): same offsets
+            return (start, end) if end > start else (start, start)
         s = self.orig_start(start)
         if end <= start:
             return s, s
