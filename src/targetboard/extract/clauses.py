@@ -260,8 +260,9 @@ def process_sentence(
     # Clause boundaries: commas and colons, plus parentheses that hold numbers of their own.
     cuts = {0, len(sentence)}
     for sep in _CLAUSE_SEP.finditer(sentence):
-        cuts.add(sep.start())
-        cuts.add(sep.end())
+        p = sep.start()
+        cuts.add(p)
+        cuts.add(p + 1)  # the separator is one character
     if "(" in sentence:
         for par in _PAREN_NUM.finditer(sentence):
             cuts.update((par.start(), par.start() + 1, par.end() - 1, par.end()))

@@ -73,9 +73,9 @@ class Cues:
     def kind(self, ctx: DocumentContext, upto: int, pos: int) -> tuple[str, str]:
         """target or outcome, and what decided it ('cue', 'section' or 'genre'), from the sentence's cues
         before `upto` and the document section."""
-        section = ctx.section(pos)
         if ctx.genre == BULLETIN:
             return "outcome", "genre"
+        section = ctx.section(pos)
         if self.yuji + 2 <= upto:
             plan_estimate = section == "plan" and self.yuqi + 2 > upto and self.qunian + 2 > upto
             return ("target" if plan_estimate else "outcome"), "cue"

@@ -72,7 +72,11 @@ class DocumentContext:
         """The year a figure at `pos` is about: a report's review looks back one year (or names its year)."""
         if self.year is None:
             return None
-        k = self._at(pos)
+        if pos == self._last_pos:  # `_at` inlined, as in `section`
+            k = self._last_at
+        else:
+            k = bisect_right(self._switch_pos, pos) - 1
+            self._last_pos, self._last_at = pos, k
         if k >= 0 and self._switch_year[k] is not None:
             return self._switch_year[k]
         if self.genre != BULLETIN and self.section(pos) == "review" and self.sub_period is None:

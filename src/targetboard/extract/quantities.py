@@ -104,6 +104,8 @@ def _may_hold_special(clause: str) -> bool:
     first-character set, so a clause it scans costs a match attempt at every position.
     """
     return "百分之" in clause or "成" in clause or "番" in clause or "一半" in clause or "关" in clause
+
+
 _CN_QUICK = re.compile(r"[零〇一二两三四五六七八九十百千]")
 
 
@@ -159,6 +161,7 @@ def find_mentions(clause: str) -> list[Mention]:
         found.append(Mention(m.start(), end, value, high, unit, comp, False, "", True, fixed))
         taken.append((m.start(), end))
 
+    n_special = len(found)
     arabics = pats.arabic.finditer(clause)  # opens on \d: a text without digits is one fast scan
     check_arabic = bool(taken)  # Arabic matches never overlap each other, only a special pattern
     after_at = lex.after_re.match
@@ -199,6 +202,7 @@ def find_mentions(clause: str) -> list[Mention]:
         found.append(Mention(s, e, value, high, unit, comp, more, "", False))
         taken.append((s, e))
 
+    n_before_chinese = len(found)
     chineses = pats.chinese.finditer(clause) if _CN_QUICK.search(clause) else ()
     for m in chineses:
         s, e = m.start(), m.end()
@@ -234,5 +238,6 @@ def find_mentions(clause: str) -> list[Mention]:
         found.append(Mention(s, e, value, high, unit, comp, bool(m.group("more")), "", True))
         taken.append((s, e))
 
-    found.sort(key=lambda x: x.start)
+    if n_special or len(found) > n_before_chinese:  # Arabic matches alone come in order already
+        found.sort(key=lambda x: x.start)
     return found
