@@ -204,7 +204,9 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
     return kept
 
 
-_COORD_ONLY = re.compile(r"[、和及与-]*")
+#: Only list joiners (、和及与-) and blanks between two figures: the later one is a coordinated follower.
+#: Blanks are allowed in the class rather than removed first (one regex call per figure, not two).
+_COORD_ONLY_SPACED = re.compile(r"[、和及与\s-]*")
 _LIST_GAP = re.compile(r"\s*[、和及与]\s*-?\s*")
 
 
@@ -299,12 +301,14 @@ def process_sentence(
                 m.sign = -1  # an explicit minus sign (-9.4%, 自然增长率-1.23‰) is kept
             if not _skip(clause, m):
                 mentions.append(m)
+        if not mentions:
+            continue
         kept = _keep(lex, mentions, clause)
         i = 0
         while i < len(kept):
             m, pre = kept[i]
             j = i + 1  # coordinated followers: 分别增长8%和10%, 5.27万元、2.67万元
-            while j < len(kept) and _COORD_ONLY.fullmatch(SPACES.sub("", kept[j][1])):
+            while j < len(kept) and _COORD_ONLY_SPACED.fullmatch(kept[j][1]):
                 j += 1
             group = [g for g, _ in kept[i:j]]
             reading, pre_clean, distribute = _left_context(pre)
