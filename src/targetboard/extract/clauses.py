@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from targetboard.extract.confidence import (
-    quantity_confidence,
+    quantity_confidence_flags,
     ranking_confidence,
 )
 from targetboard.extract.cues import Cues, item_period
@@ -154,9 +154,9 @@ def _emit(
             period=item_period(ctx, cues, pos, reading, kind),
             modality=modality,
             rule="quantity" if how == "own" else f"quantity.{how}",
-            confidence=quantity_confidence(
-                how, decided, metric, m.unit, chinese=m.chinese, gap=reading.gap, garbled=ctx.garbled,
-                section_known=decided != "genre" or ctx.section(pos) is not None,
+            confidence=quantity_confidence_flags(  # chinese, gap, garbled, section known
+                how, decided, metric, m.unit, m.chinese, reading.gap, ctx.garbled,
+                decided != "genre" or ctx.section(pos) is not None,
             ),
         )
     )
