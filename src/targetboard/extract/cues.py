@@ -35,12 +35,25 @@ _ACHIEVED = re.compile(r"完成|实现了|达成|超额")
 
 
 class Cues:
-    """A sentence's cue positions, found once and asked per mention (the hot path of `_emit`)."""
+    """A sentence's cue positions, found once and asked per mention (the hot path of `_emit`).
 
-    __slots__ = ("fyp", "modalities", "outcome", "periods", "qunian", "sentence", "target", "yuji", "yuqi")
+    The positions are read on the first question that needs them: a bulletin's figures are outcomes
+    whatever the sentence says, so most sentences of a bulletin never need them.
+    """
+
+    __slots__ = (
+        "fyp", "lex", "modalities", "outcome", "periods", "qunian", "read", "sentence", "target", "yuji", "yuqi",
+    )
 
     def __init__(self, lex: Lexicon, sentence: str) -> None:
+        self.lex = lex
         self.sentence = sentence
+        self.periods: dict[int | None, str | None] = {}
+        self.read = False
+
+    def _read(self) -> None:
+        lex, sentence = self.lex, self.sentence
+        self.read = True
         self.yuji = sentence.find("预计") if "预计" in sentence else NEVER
         self.yuqi = sentence.find("预期") if "预期" in sentence else NEVER
         self.qunian = sentence.find("去年") if "去年" in sentence else NEVER
@@ -54,9 +67,10 @@ class Cues:
         self.outcome = out.end() if out else NEVER
         self.fyp = FYP_RE.search(sentence) if "五" in sentence else None  # 十四五: needs 五
         self.modalities = [(m.end(), lex.modality_of[m.group()]) for m in lex.modality_re.finditer(sentence)]
-        self.periods: dict[int | None, str | None] = {}
 
     def modality_before(self, upto: int) -> str | None:
+        if not self.read:
+            self._read()
         found = None
         for end, modality in self.modalities:
             if end > upto:
@@ -75,6 +89,8 @@ class Cues:
         before `upto` and the document section."""
         if ctx.genre == BULLETIN:
             return "outcome", "genre"
+        if not self.read:
+            self._read()
         section = ctx.section(pos)
         if self.yuji + 2 <= upto:
             plan_estimate = section == "plan" and self.yuqi + 2 > upto and self.qunian + 2 > upto
