@@ -238,10 +238,10 @@ def current_fields(session: Session, item: PlanItem) -> ItemFields:
 
 # --- decisions ------------------------------------------------------------------------------------
 
-def _reviewable(s: Session, actor: Actor, item_id: int) -> PlanItem:
+def _reviewable(s: Session, actor: Actor, item_id: int, plan_id: int | None = None) -> PlanItem:
     actor.require("supervisor")
     row = s.get(PlanItem, item_id)
-    if row is None:
+    if row is None or (plan_id is not None and row.plan_id != plan_id):
         raise NotFound(f"规划条目 {item_id} 不存在", f"plan item {item_id}: not found")
     require_region(actor, row.plan.region)
     if row.kind not in REVIEWABLE_KINDS:
@@ -257,9 +257,10 @@ def _revise(s: Session, row: PlanItem, actor: Actor, action: str, before: Mappin
     s.flush()
 
 
-def _decide(db: Database, actor: Actor, item_id: int, new_state: str, action: str) -> ReviewItem:
+def _decide(db: Database, actor: Actor, item_id: int, new_state: str, action: str, plan_id: int | None
+            ) -> ReviewItem:
     with db.write("plans") as s:
-        row = _reviewable(s, actor, item_id)
+        row = _reviewable(s, actor, item_id, plan_id)
         old = row.review_state
         if old != new_state:
             row.review_state = new_state
@@ -269,19 +270,19 @@ def _decide(db: Database, actor: Actor, item_id: int, new_state: str, action: st
         return _view(row, _revisions(s, [row.id]).get(row.id, []))
 
 
-def accept(db: Database, actor: Actor, item_id: int) -> ReviewItem:
+def accept(db: Database, actor: Actor, item_id: int, *, plan_id: int | None = None) -> ReviewItem:
     """Accept an item as it stands: it becomes a tracked target or claim."""
-    return _decide(db, actor, item_id, "accepted", "accept")
+    return _decide(db, actor, item_id, "accepted", "accept", plan_id)
 
 
-def reject(db: Database, actor: Actor, item_id: int) -> ReviewItem:
+def reject(db: Database, actor: Actor, item_id: int, *, plan_id: int | None = None) -> ReviewItem:
     """Reject an item: it stays stored (and exported as a correction) but is never tracked."""
-    return _decide(db, actor, item_id, "rejected", "reject")
+    return _decide(db, actor, item_id, "rejected", "reject", plan_id)
 
 
-def reopen(db: Database, actor: Actor, item_id: int) -> ReviewItem:
+def reopen(db: Database, actor: Actor, item_id: int, *, plan_id: int | None = None) -> ReviewItem:
     """Undo a decision: the item is pending review again (its edits stay; the history keeps everything)."""
-    return _decide(db, actor, item_id, "pending", "reopen")
+    return _decide(db, actor, item_id, "pending", "reopen", plan_id)
 
 
 def _number(name: str, raw: object, *, integer: bool = False) -> float | int | None:
@@ -419,20 +420,27 @@ def _sync_quantity(s: Session, row: PlanItem, f: ItemFields) -> None:
     s.refresh(row)
 
 
-def edit(db: Database, actor: Actor, item_id: int, changes: Mapping[str, object]) -> ReviewItem:
+def edit(db: Database, actor: Actor, item_id: int, changes: Mapping[str, object], *, plan_id: int | None = None
+         ) -> ReviewItem:
     """Correct an item's fields or span (and kind) and accept it; the old values stay in the revision.
 
     `changes` maps field names to new values (strings as a form sends them are read; an empty value
     clears a field); fields not named keep their value. A changed metric re-reads the catalog indicator
-    unless one is named.
+    unless one is named. `plan_id`, when given, must be the item's plan (a page's URL names both).
     """
     with db.write("plans") as s:
-        row = _reviewable(s, actor, item_id)
+        row = _reviewable(s, actor, item_id, plan_id)
         revisions = _revisions(s, [row.id]).get(row.id, [])
         before = _current(row, revisions)
         after = _apply(s, before, changes, row.plan.document.text)
-        if after == before and row.review_state == "accepted":
-            return _view(row, revisions)
+        if after == before:  # nothing corrected: an accept (or nothing at all when accepted already)
+            if row.review_state != "accepted":
+                old = row.review_state
+                row.review_state = "accepted"
+                _revise(s, row, actor, "accept", {"review_state": old}, {"review_state": "accepted"})
+                record(s, "review.accept", "plan_item", row.id, actor=actor.name, plan=row.plan_id, kind=row.kind,
+                       old=old, new="accepted", text=(row.text or "")[:80])
+            return _view(row, _revisions(s, [row.id]).get(row.id, []))
         old_state = row.review_state
         row.kind, row.start, row.end, row.text = after.kind, after.start, after.end, after.text
         row.review_state = "accepted"
