@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from itertools import pairwise
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -216,7 +217,7 @@ def document_segments(text: str, spans: list[tuple[int, int, int]]) -> list[Segm
     bounds = sorted(cuts)
     by_length = sorted(spans, key=lambda s: (s[2] - s[1], s[1]))
     out: list[Segment] = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in pairwise(bounds):
         if a >= b:
             continue
         piece = text[a:b]

@@ -10,7 +10,7 @@ the golden-case export are `services.review`'s; routes here shape the results fo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -85,7 +85,8 @@ def document_page(request: Request, plan_id: int, db: DbDep, actor: ActorDep) ->
 def _review_page(request: Request, db: DbDep, actor: ActorDep, plan_id: int, *, error: str | None = None,
                  notice: str | None = None, status_code: int = 200, form: dict[str, Any] | None = None) -> Response:
     sheet = review.review_sheet(db, actor, plan_id)
-    values: dict[str, Any] = {"kind": "target", "start": None, "end": None, **dict.fromkeys(FIELD_NAMES), **(form or {})}
+    values: dict[str, Any] = {"kind": "target", "start": None, "end": None, **dict.fromkeys(FIELD_NAMES),
+                              **(form or {})}
     add_text = ""
     try:
         start, end = int(str(values["start"])), int(str(values["end"]))
