@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from itertools import pairwise
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
