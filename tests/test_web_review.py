@@ -268,7 +268,7 @@ def test_highlighted_pieces_keep_the_original_offsets(site):
         assert shown == REPORT[a:b] or (shown == "" and REPORT[a:b] == "\r"), (a, b, shown)
         pos = b
     assert pos == len(REPORT)
-    assert 'data-length="%d"' % len(REPORT) in page  # code points, as Python counts (U+20000 is one)
+    assert f'data-length="{len(REPORT)}"' in page  # code points, as Python counts (U+20000 is one)
     assert "hl kind-target state-pending" in body
 
 
