@@ -187,3 +187,35 @@ def test_edited_outcomes_are_stored_as_reviewed(db):
     assert stored.inserted == 1
     rows = observations.list_observations(db, region="扬中市", period="2022")
     assert [(r.indicator_id, r.value) for r in rows] == [("gdp", 621.5)]
+
+
+def test_the_review_commands(db_url, tmp_path):
+    from click.testing import CliRunner
+
+    from targetboard.cli import main
+
+    doc = tmp_path / "报告.txt"
+    doc.write_text(REPORT, encoding="utf-8")
+
+    def tb(*args: str) -> str:
+        r = CliRunner().invoke(main, [*args, "--db", db_url])
+        assert r.exit_code == 0, r.output
+        return r.output
+
+    tb("plan", "import", str(doc), "--region", "扬中市", "--year", "2023")
+    lines = tb("review", "list", "1").splitlines()
+    assert all("待审核" in line for line in lines)
+    ids = {line.split()[0]: line for line in lines}
+    target = next(i for i, line in ids.items() if "突破1300亿元" in line)
+    ranking = next(i for i, line in ids.items() if "增幅列镇江首位" in line)
+    assert "已修改" in tb("review", "edit", target, "--value", "1250", "--by", "督查室")
+    assert "已驳回" in tb("review", "reject", ranking)
+    start = REPORT.index("美科太阳能")
+    assert "人工添加" in tb("review", "add", "1", "--kind", "target", "--start", str(start), "--end", str(start + 12),
+                          "--metric", "上市企业", "--measure", "level", "--value", "1", "--unit", "家",
+                          "--comparator", ">=")
+    out = tmp_path / "golden.toml"
+    assert "3" in tb("review", "export-golden", "1", "--out", str(out))
+    assert len(tomllib.loads(out.read_text(encoding="utf-8"))["case"]) == 3
+    r = CliRunner().invoke(main, ["review", "edit", target, "--comparator", "about", "--db", db_url])
+    assert r.exit_code == 1 and "comparator" in r.output
