@@ -219,3 +219,22 @@ def test_the_review_commands(db_url, tmp_path):
     assert len(tomllib.loads(out.read_text(encoding="utf-8"))["case"]) == 3
     r = CliRunner().invoke(main, ["review", "edit", target, "--comparator", "about", "--db", db_url])
     assert r.exit_code == 1 and "comparator" in r.output
+
+
+def test_a_bulletins_cases_have_the_bulletin_context_and_differ_from_the_extractor_only_where_corrected(db):
+    from targetboard.extract import extract
+
+    bulletin = ("2021年扬中市国民经济和社会发展统计公报\n"
+                "全年实现地区生产总值620.5亿元，比上年增长9.6%。一般公共预算收入38.2亿元，增长12.1%。\n")
+    plan_id = plans.import_plan(db, ROOT, bulletin.encode(), region="扬中市", year=2021, filename="公报.txt").id
+    sheet = review.review_sheet(db, ROOT, plan_id)
+    for item in sheet.items:
+        review.accept(db, ROOT, item.id)
+    review.edit(db, ROOT, _by_text(sheet, "一般公共预算收入38.2亿元").id, {"value": "38.3"})
+    (case,) = tomllib.loads(review.export_golden(db, ROOT, plan_id).toml)["case"]
+    assert case["context"] == "bulletin" and not matching.validate_case(case)
+    predicted = [matching.item_to_dict(i) for i in extract(case["text"], year=case["year"], context=case["context"])]
+    result = matching.match_items(case["expect"], predicted, case["text"])
+    assert not result.ok  # the extractor still reads 38.2: the case holds the correction
+    fixed = [dict(e, value=38.2) if e.get("value") == 38.3 else e for e in case["expect"]]
+    assert matching.match_items(fixed, predicted, case["text"]).ok  # and nothing else differs

@@ -35,12 +35,14 @@ from sqlalchemy.orm import Session
 
 from targetboard.catalog import load_catalog
 from targetboard.errors import Invalid, NotFound, Where
+from targetboard.extract.document import BULLETIN, analyse
 from targetboard.model.items import COMPARATORS, MEASURES, MODALITIES
 from targetboard.services.actors import Actor, require_region
 from targetboard.store import Database
 from targetboard.store.audit import record
 from targetboard.store.models import Claim, IndicatorRow, Plan, PlanItem, PlanItemRevision, Target, utcnow
 from targetboard.store.plans import get_plan
+from targetboard.text.normalize import normalize
 
 #: The kinds of item a person reviews (pillars and objectives are the document's headings).
 REVIEWABLE_KINDS: tuple[str, ...] = ("target", "outcome", "ranking", "task")
@@ -541,8 +543,9 @@ def export_golden(db: Database, actor: Actor, plan_id: int) -> GoldenExport:
 
     A case's text is the sentence(s) around the corrected item in the original document; its expected
     items are the scored items (targets, outcomes, rankings) in that text that a person did not reject,
-    with their reviewed fields. Items still pending are expected as extracted (the header says so): a
-    person should look at a case before it goes into `tests/golden/extraction_cases.toml`.
+    with their reviewed fields. Items still pending are expected as extracted (the case says so): a
+    person should look at a case before it goes into `tests/golden/extraction_cases.toml`. The context
+    is `bulletin` for a statistical bulletin, else `plan` when a target is expected, else `review`.
     """
     sheet = review_sheet(db, actor, plan_id)
     text = sheet.document_text
@@ -552,6 +555,9 @@ def export_golden(db: Database, actor: Actor, plan_id: int) -> GoldenExport:
            f"{sheet.document_name}): one per correction.",
            "# Format: tests/golden/extraction_cases.toml. Items still pending review are expected as extracted;",
            "# check each case before adding it to the suite.", ""]
+    # A bulletin's figures are for its own year; a report's review looks back a year (the extractor's
+    # document reading decides, as it did when the items were extracted).
+    bulletin = analyse(normalize(text).text, year=sheet.year).genre == BULLETIN
     seen: set[tuple[int, int]] = set()
     count = 0
     for corr in corrections:
@@ -574,7 +580,7 @@ def export_golden(db: Database, actor: Actor, plan_id: int) -> GoldenExport:
         expected = sorted((i for i in sheet.items if i.state != "rejected" and i.kind in SCORED_KINDS
                            and lo <= i.start and i.end <= hi), key=lambda i: (i.start, i.id))
         kinds = {i.kind for i in expected}
-        context = "plan" if "target" in kinds else "review"
+        context = "bulletin" if bulletin else "plan" if "target" in kinds else "review"
         what = {"edited": "edit", "rejected": "reject", "added": "add"}[corr.state]
         pending = [i.id for i in expected if i.state == "pending"]
         count += 1
