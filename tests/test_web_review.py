@@ -212,6 +212,7 @@ def test_a_supervisor_reviews_through_the_pages_and_only_accepted_items_count(si
     plan_page = c.get(f"/plans?plan={p}").text
     assert "工业应税销售突破1300亿元" in plan_page and "增幅列镇江首位" not in plan_page
     assert "城镇新增就业" not in plan_page  # still pending
+    assert f'id="review-link" href="/documents/{p}/review"' in plan_page
     audit = c.get("/api/v1/audit", params={"action": "review."}).json()["items"]
     assert {(e["action"], e["actor"]) for e in audit} == {("review.accept", "sup1"), ("review.edit", "sup1"),
                                                           ("review.reject", "sup1"), ("review.add", "sup1")}
@@ -255,7 +256,11 @@ def test_script_in_an_item_is_escaped_on_both_pages(site):
 
 def test_highlighted_pieces_keep_the_original_offsets(site):
     """What review.js relies on: every piece of #document-text says where its text is in the original."""
-    page = site.client("viewer").get(f"/documents/{site.plan_id}").text
+    viewer = site.client("viewer")
+    plan_page = viewer.get(f"/plans?plan={site.plan_id}").text
+    assert f'href="/documents/{site.plan_id}"' in plan_page and "review-link" not in plan_page
+    page = viewer.get(f"/documents/{site.plan_id}").text
+    assert "review-link" not in page
     body = page[page.index('id="document-text"'):]
     body = body[:body.index("</div>")]
     pieces = re.findall(r'<(span|mark) [^>]*data-start="(\d+)" data-end="(\d+)"[^>]*>(.*?)</\1>', body, re.S)
