@@ -82,6 +82,8 @@ def test_target_page_in_english_and_traditional(web):  # noqa: F811
     c = login(web.client(), "sup1")
     en = c.get(f"/targets/{web.target_item}", params={"lang": "en"}).text
     assert "Lead unit" in en and "Rank among peer regions" in en
+    explanation = re.search(r'<dd class="explanation">([^<]*)</dd>', en).group(1)
+    assert "target of 1200 亿元" in explanation and not HAN.search(explanation.replace("亿元", ""))
     hant = c.get(f"/targets/{web.target_item}", params={"lang": "zh-Hant"}).text
     assert "牽頭單位" in hant and "說明" in hant
 

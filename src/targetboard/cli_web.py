@@ -3,7 +3,8 @@
 Why the checks come first: a missing secret key, a database whose schema is behind or an unreachable
 server are reported as one line before anything listens, never as a traceback from the first request.
 
-`--demo` serves the demo instead: the seed plan and the sample data in a demo database (a temporary
+`--demo` serves the demo instead (it is what `scripts/demo.sh`, the README's first command, runs: the
+whole demo printed, then the dashboard): the seed plan and the sample data in a demo database (a temporary
 file unless `--db` names one, refused when it holds anything but demo data), one account per role with
 passwords generated for this run, and a secret key generated for this run. It is the only way the
 app starts without a configured secret key.
@@ -72,13 +73,13 @@ def serve(host: str | None, port: int | None, demo: bool, db_url: str | None) ->
     if not demo:
         _run(Settings.load(host=host, port=port, database_url=db_url))
         return
-    from targetboard.demo import track_part
+    from targetboard.demo import read_part, track_part
     from targetboard.services.schema import open_database
 
     with tempfile.TemporaryDirectory() as tmp:
         path = db_url or str(Path(tmp) / "demo.db")
         settings = Settings.load(host=host, port=port, database_url=path, secret_key=secrets.token_urlsafe(32))
-        click.echo(track_part(settings.database_url), nl=False)
+        click.echo(read_part() + track_part(settings.database_url), nl=False)
         db = open_database(settings=settings)
         accounts = demo_accounts(db)
         click.echo(t("\n== 演示账号（密码仅本次有效）==", "\n== demo accounts (passwords for this run only) =="))

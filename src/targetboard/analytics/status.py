@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from targetboard.analytics import forecast
 from targetboard.analytics.compare import NO_DATA, classify, goal_for
 from targetboard.analytics.explain import describe
+from targetboard.analytics.explain_en import describe_en, no_data_en
 from targetboard.analytics.forecast import Reading
 from targetboard.analytics.series import Cut, ObservationLike, Series, build_series, cut_of
 from targetboard.analytics.target import TargetSpec
@@ -77,6 +78,8 @@ class TargetStatus:
     #: The explanation when given or once built; None until then (see :attr:`explanation`).
     text: str | None = field(default=None, compare=False, repr=False)
     basis: _Basis | None = field(default=None, compare=False, repr=False)
+    #: The English explanation of a status without a reading (with a reading it is built from `basis`).
+    text_en: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def explanation(self) -> str:
@@ -89,19 +92,29 @@ class TargetStatus:
             object.__setattr__(self, "text", text)  # a cache of a derived value: the status itself is unchanged
         return text
 
+    @property
+    def explanation_en(self) -> str:
+        """The same explanation in English (for the English pages and API clients that ask for it)."""
+        b = self.basis
+        if b is not None:
+            return describe_en(b.target, b.reading, quantity=b.quantity, x=b.x, status=self.status,
+                               tolerance=b.tolerance)
+        return self.text_en or self.explanation
+
 
 def _no_data(target: TargetSpec, series: Series, cut: Cut | None, quantity: str) -> TargetStatus:
     """No reading for the compared quantity: say what is missing."""
     year = target.year
     if not series.cells(year, cut):
-        what = f"暂无{year}年数据"
+        what, missing = f"暂无{year}年数据", "year"
     elif quantity == "growth":
-        what = f"暂无{year}年同比增速数据"
+        what, missing = f"暂无{year}年同比增速数据", "growth"
     elif target.kind == "flow_ytd":
-        what = f"暂无{year}年累计数据"
+        what, missing = f"暂无{year}年累计数据", "ytd"
     else:
-        what = f"暂无{year}年数据"
-    return TargetStatus(target.target_id, NO_DATA, None, None, None, None, None, None, None, what)
+        what, missing = f"暂无{year}年数据", "year"
+    return TargetStatus(target.target_id, NO_DATA, None, None, None, None, None, None, None, what,
+                        text_en=no_data_en(year, missing))
 
 
 def _evaluate(target: TargetSpec, series: Series, cut: Cut | None, th: Thresholds) -> TargetStatus:
@@ -127,7 +140,7 @@ def _evaluate(target: TargetSpec, series: Series, cut: Cut | None, th: Threshold
         if base is None:
             return TargetStatus(
                 target.target_id, NO_DATA, rec.period, rec.value, latest_growth, None, None, None, None,
-                f"暂无{year - 1}年全年数据，无法推算比上年增减",
+                f"暂无{year - 1}年全年数据，无法推算比上年增减", text_en=no_data_en(year, "base"),
             )
         x -= base
 

@@ -18,17 +18,26 @@ import csv
 import io
 import json
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from targetboard.accountability.scheme import Scheme, load_scheme
-from targetboard.accountability.scoring import AssessmentResult, Evidence, ItemInput, run_scheme
-from targetboard.errors import ImportRejected, Invalid
+from targetboard.accountability.scoring import (
+    AssessmentResult,
+    Evidence,
+    ItemInput,
+    ItemScore,
+    SubjectScore,
+    run_scheme,
+)
+from targetboard.errors import ImportRejected, Invalid, NotFound
 from targetboard.ingest.problems import Problem
 from targetboard.services.actors import Actor, require_region
-from targetboard.services.ledgers import LedgerCounts, counts_by_unit
+from targetboard.services.ledgers import LedgerCounts, counts_by_unit, with_ledger_actuals
 from targetboard.store import Database
 from targetboard.store.models import Assignment, Snapshot, Target, Unit
 from targetboard.store.regions import find_region, units_of
@@ -80,7 +89,8 @@ def gather_inputs(db: Database, scheme: Scheme, *, region: str, year: int, as_of
     with db.read() as s:
         reg = find_region(s, region)
         subjects = {u.name: u.name for u in units_of(s, reg) if u.kind == scheme.subjects}
-        rows = {r.target_id: r for r in status_rows(s, region=reg, year=year, as_of=as_of)}
+        rows = {r.target_id: r for r in with_ledger_actuals(s, status_rows(s, region=reg, year=year, as_of=as_of),
+                                                            as_of=as_of, today=day)}
         leads = dict(s.execute(select(Assignment.plan_item_id, Unit.name).join(Unit, Unit.id == Assignment.unit_id)
                                .where(Assignment.ended_at.is_(None), Assignment.role == "lead")).all())
         by_indicator: dict[str, list[tuple[int, str, str, str, str, float, str | None]]] = {}
@@ -160,3 +170,78 @@ def _previous_ranks(db: Database, scheme: Scheme, region: str) -> dict[str, int]
             if json.loads(snap.params).get("scheme") == scheme.id:
                 return {row["subject"]: row["rank"] for row in json.loads(snap.results)["table"]}
     return None
+
+
+# --- published runs, for the pages and the API ----------------------------------------------------
+
+@dataclass(frozen=True)
+class RunSummary:
+    snapshot_id: int
+    label: str
+    period: str | None
+    scheme_id: str
+    created_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PublishedRun:
+    summary: RunSummary
+    result: AssessmentResult
+
+
+@dataclass(frozen=True)
+class SchemeChoice:
+    """A scheme shipped with targetboard (the sample schemes), offered by the assessment page."""
+
+    id: str
+    name: str
+    version: str
+    subjects: str
+    file: str
+
+
+def _summary(snap: Snapshot) -> RunSummary:
+    return RunSummary(snap.id, snap.label, snap.period, str(json.loads(snap.params).get("scheme", "")),
+                      snap.created_by, snap.created_at)
+
+
+def _result(raw: dict[str, Any]) -> AssessmentResult:
+    """An AssessmentResult back from its published JSON (`AssessmentResult.to_json`)."""
+    table = tuple(
+        SubjectScore(s["subject"], s["name"], s["total"], s["rank"], s["movement"], s["vetoed"],
+                     tuple(ItemScore(i["item_id"], i["rule"], i["points"], i["max_points"], i["explanation"],
+                                     tuple(Evidence(e["kind"], e["ref"], e.get("note", "")) for e in i["evidence"]))
+                           for i in s["items"]))
+        for s in raw["table"])
+    return AssessmentResult(raw["scheme_id"], raw["scheme_version"], raw["period"], table)
+
+
+def list_runs(db: Database, *, region: str) -> list[RunSummary]:
+    """The region's published assessment runs, newest first."""
+    with db.read() as s:
+        reg = find_region(s, region)
+        rows = s.scalars(select(Snapshot).where(Snapshot.kind == "assessment", Snapshot.region_id == reg.id)
+                         .order_by(Snapshot.id.desc()))
+        return [_summary(r) for r in rows]
+
+
+def get_run(db: Database, snapshot_id: int) -> PublishedRun:
+    """One published run as it was published (NotFound when no assessment snapshot has that id)."""
+    with db.read() as s:
+        snap = s.get(Snapshot, snapshot_id)
+        if snap is None or snap.kind != "assessment":
+            raise NotFound(f"考核结果 {snapshot_id} 不存在", f"assessment run {snapshot_id}: not found")
+        return PublishedRun(_summary(snap), _result(json.loads(snap.results)))
+
+
+def packaged_schemes() -> list[SchemeChoice]:
+    """The schemes shipped in the package's data folder (sample schemes, labelled so in their names)."""
+    folder = resources.files("targetboard").joinpath("data")
+    out = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.startswith("scheme_") and entry.name.endswith(".toml"):
+            with resources.as_file(entry) as path:
+                scheme = load_scheme(path)
+                out.append(SchemeChoice(scheme.id, scheme.name, scheme.version, scheme.subjects, str(path)))
+    return out

@@ -152,6 +152,31 @@ def import_observations(db: Database, actor: Actor, source: str | Path | bytes, 
     return _write(db, actor, name, records, hashlib.sha256(data).hexdigest(), forced=force or None)
 
 
+#: The import template's header (docs/import-template.md); a value typed in a page becomes one such row.
+TEMPLATE_HEADER = ("地区", "指标", "时期", "累计", "数值", "单位", "同比增长%", "来源")
+
+
+def enter_value(db: Database, actor: Actor, *, region: str, indicator: str, period: str, value: str,
+                unit: str | None = None, ytd: bool | None = None, growth: str | None = None,
+                source: str | None = None, force: bool = False) -> ImportView:
+    """One figure typed in a form (a unit's month value), imported exactly as a one-row template file.
+
+    Why through the importer: the same checks (period, unit conversion, magnitude jumps, the editor's
+    scope), the same correction history and the same audit entry as a file from the same person; the
+    "file" is named 网页填报 so the trail says where the figure came from.
+    """
+    def cell(text: str | None) -> str:
+        text = (text or "").strip()
+        if any(c in text for c in ',"\n\r'):
+            text = '"' + text.replace('"', '""') + '"'
+        return text
+
+    row = (region, indicator, period, "" if ytd is None else ("是" if ytd else "否"), value, unit, growth,
+           source or f"网页填报（{actor.name}）")
+    data = (",".join(TEMPLATE_HEADER) + "\n" + ",".join(cell(c) for c in row) + "\n").encode("utf-8")
+    return import_observations(db, actor, data, filename="网页填报", force=force)
+
+
 def store_outcomes(db: Database, actor: Actor, plan_id: int, item_ids: list[int] | None = None) -> ImportView:
     """Store a reviewed document's accepted outcomes as observations (indicator, region and period resolved
     from the item and the document; the source names the document and the span).

@@ -18,6 +18,7 @@ from targetboard.extract.task_table import TaskTableError, find_header, task_tab
 from targetboard.model.period import Period, PeriodError
 from targetboard.services.actors import Actor, require_region
 from targetboard.services.documents import extract_document, read_source
+from targetboard.services.ledgers import with_ledger_actuals
 from targetboard.store import Database
 from targetboard.store import plans as store
 from targetboard.store import regions as store_regions
@@ -270,8 +271,9 @@ def show_plans(db: Database, *, region: str | None = None, year: int | None = No
         plans = store.find_plans(s, reg, year)
         if not plans:
             return []
-        statuses = {r.item_id: r.status for r in status_rows(s, region=reg, year=year, as_of=as_of,
-                                                             thresholds=thresholds)}
+        judged = with_ledger_actuals(s, status_rows(s, region=reg, year=year, as_of=as_of, thresholds=thresholds),
+                                     as_of=as_of, thresholds=thresholds)  # count targets fed by a ledger
+        statuses = {r.item_id: r.status for r in judged}
         out: list[PlanView] = []
         for plan in plans:
             checks = {row.item.id: row.check for row in check_claims(s, plan)}

@@ -83,3 +83,21 @@ def list_units(db: Database, region: str) -> list[UnitView]:
     with db.read() as s:
         r = store.find_region(s, region)
         return [_unit(u, r) for u in store.units_of(s, r)]
+
+
+def home_region(db: Database, actor: Actor) -> str | None:
+    """The region a page opens on for `actor`: a supervisor's region, a unit editor's unit's region, else
+    the region of the latest stored plan (None when there is none)."""
+    from targetboard.store.models import Plan
+
+    with db.read() as s:
+        if actor.region_id is not None:
+            region = s.get(Region, actor.region_id)
+            if region is not None:
+                return region.name
+        if actor.unit_ids:
+            unit = s.get(Unit, min(actor.unit_ids))
+            if unit is not None:
+                return unit.region.name
+        plan = s.scalar(select(Plan).order_by(Plan.year.desc(), Plan.id.desc()).limit(1))
+        return plan.region.name if plan is not None else None
