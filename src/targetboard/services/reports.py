@@ -210,7 +210,7 @@ def owed_reports(s: Session, *, today: date, region_ids: Collection[int] | None 
          .join(Assignment, Assignment.plan_item_id == PlanItem.id)
          .join(Unit, Unit.id == Assignment.unit_id)
          .where(Assignment.ended_at.is_(None), Assignment.role == "lead",
-                PlanItem.kind.in_(("task", "target")), PlanItem.review_state != "rejected")
+                PlanItem.kind.in_(("task", "target")), PlanItem.review_state == "accepted")  # pending items owe nothing yet
          .order_by(Unit.name, PlanItem.position))
     if region_ids is not None:
         q = q.where(Plan.region_id.in_(list(region_ids)))

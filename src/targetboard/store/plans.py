@@ -214,7 +214,7 @@ def unassigned_suggestions(session: Session, region: Region | None = None) -> li
     assigned = select(Assignment.plan_item_id).where(Assignment.ended_at.is_(None), Assignment.role == "lead")
     q = (select(PlanItem, Region).join(Plan, Plan.id == PlanItem.plan_id).join(Region, Region.id == Plan.region_id)
          .where(PlanItem.suggested_unit.is_not(None), PlanItem.id.not_in(assigned),
-                PlanItem.review_state != "rejected")
+                PlanItem.review_state == "accepted")
          .order_by(Plan.id, PlanItem.position))
     if region is not None:
         q = q.where(Plan.region_id == region.id)
