@@ -187,3 +187,75 @@ def test_switching_to_traditional_chinese_and_english(page, demo):  # type: igno
     page.reload()
     assert page.locator("html").get_attribute("lang") == "en"  # remembered
     shot(page, demo, "plans-en")
+
+
+#: A short plan written for this test (not from any corpus): four quantified targets in two pillars.
+PLAN_2023 = """扬中市2023年重点工作要点
+一、经济发展
+（一）稳增长。力争全年地区生产总值增长6%左右，一般公共预算收入增长5%以上。
+（二）抓项目。全年新开工亿元以上产业项目50个。
+二、民生保障
+（一）稳就业。城镇新增就业8000人以上，城镇调查失业率控制在5%以内。
+"""
+
+
+def select_text(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Select `text` in the review screen's document pane as a mouse would, then release the button."""
+    page.evaluate("""(text) => {
+        const doc = document.getElementById("document-text");
+        const walker = document.createTreeWalker(doc, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const at = node.data.indexOf(text);
+            if (at >= 0) {
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + text.length);
+                const sel = window.getSelection();
+                sel.removeAllRanges();
+                sel.addRange(range);
+                doc.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+                return;
+            }
+        }
+        throw new Error("text not in one piece of the document: " + text);
+    }""", text)
+
+
+def test_supervisor_reviews_an_imported_document(page, demo):  # type: ignore[no-untyped-def]
+    log_in(page, demo, "demo-supervisor")
+    page.click("nav >> text=导入规划")
+    page.set_input_files("#document-import input[type=file]",
+                         files=[{"name": "扬中市2023年重点工作要点.txt", "mimeType": "text/plain",
+                                 "buffer": PLAN_2023.encode()}])
+    page.fill("#document-import input[name=region]", "扬中市")
+    page.fill("#document-import input[name=year]", "2023")
+    page.click("#document-import button[type=submit]")
+    page.wait_for_url(re.compile(r".*/documents/\d+/review$"))
+    plan_id = re.search(r"/documents/(\d+)/review", page.url).group(1)
+    pending = page.locator("#review-items tr.item[data-state=pending]")
+    assert pending.count() >= 3
+    first, second, third = (pending.nth(i).get_attribute("data-id") for i in range(3))
+    page.click(f"#item-{first} form.accept button[type=submit]")
+    assert page.locator(f"#item-{first}").get_attribute("data-state") == "accepted"
+    page.click(f"#item-{second} details summary")
+    page.fill(f"#item-{second} form.edit input[name=value]", "7")
+    page.click(f"#item-{second} form.edit button[type=submit]")
+    assert page.locator(f"#item-{second}").get_attribute("data-state") == "edited"
+    page.click(f"#item-{third} form.reject button[type=submit]")
+    assert page.locator(f"#item-{third}").get_attribute("data-state") == "rejected"
+    select_text(page, "稳就业")  # a missed item: added as a task by selecting its text
+    assert page.inner_text("#add-text") == "稳就业"
+    page.select_option("form.add select[name=kind]", "task")
+    page.click("form.add button[type=submit]")
+    added = page.locator("#review-items tr.item[data-state=added]")
+    assert added.count() == 1
+    shot(page, demo, "review")
+    kept = {first, second, added.first.get_attribute("data-id")}
+    page.goto(f"{demo.url}/plans?plan={plan_id}")
+    shown = set(page.locator("ul.tree li a[href^='/targets/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href').split('/').pop())"))
+    assert kept <= shown and third not in shown
+    assert not shown - kept  # the items still pending are not in the plan either
+    page.goto(f"{demo.url}/documents/{plan_id}")
+    assert page.locator("#document-text mark.hl").count() >= 3
+    shot(page, demo, "document")

@@ -205,12 +205,13 @@ def owed_reports(s: Session, *, today: date, region_ids: Collection[int] | None 
     One query for the assignments and one for the reports, whatever the number of units: reminders ask
     this for a whole city at once.
     """
+    # only accepted items: pending ones are not yet part of the plan and owe nothing
     q = (select(PlanItem, Plan, Unit)
          .join(Plan, Plan.id == PlanItem.plan_id)
          .join(Assignment, Assignment.plan_item_id == PlanItem.id)
          .join(Unit, Unit.id == Assignment.unit_id)
          .where(Assignment.ended_at.is_(None), Assignment.role == "lead",
-                PlanItem.kind.in_(("task", "target")), PlanItem.review_state == "accepted")  # pending items owe nothing yet
+                PlanItem.kind.in_(("task", "target")), PlanItem.review_state == "accepted")
          .order_by(Unit.name, PlanItem.position))
     if region_ids is not None:
         q = q.where(Plan.region_id.in_(list(region_ids)))

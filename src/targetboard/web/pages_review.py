@@ -10,13 +10,14 @@ the golden-case export are `services.review`'s; routes here shape the results fo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from targetboard.errors import Invalid, TargetboardError
-from targetboard.services import observations, review, web_support
+from targetboard.services import observations, plans, review, web_support
 from targetboard.services.review import FIELD_NAMES, ReviewItem, ReviewSheet
 from targetboard.web.deps import ActorDep, DbDep, csrf_protect
 from targetboard.web.i18n import N_
@@ -184,3 +185,31 @@ def golden_cases(plan_id: int, db: DbDep, actor: ActorDep) -> Response:
     exported = review.export_golden(db, actor, plan_id)
     return Response(exported.toml, media_type="application/toml; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="review-plan-{plan_id}-golden.toml"'})
+
+
+# --- importing a document -------------------------------------------------------------------------
+
+@router.get("/documents")
+def import_page(request: Request, actor: ActorDep) -> Response:
+    """The form to import a plan document (supervisors): it arrives pending review."""
+    return render(request, "document_import.html", {"error": None, "form": {}}, actor)
+
+
+@router.post("/documents")
+async def import_document(request: Request, db: DbDep, actor: ActorDep, file: Annotated[UploadFile, File()],
+                          region: Annotated[str, Form(min_length=1, max_length=64)],
+                          year: Annotated[int, Form(ge=1949, le=2100)]) -> Response:
+    """Read and extract an uploaded plan (.txt, .docx, .html, .pdf), store it pending review, and open
+    its review screen; the same use case as `targetboard plan import`."""
+    from targetboard.web.api import read_upload
+    from targetboard.web.pages_units import failure
+
+    try:
+        data, name = await read_upload(file)
+        summary = await run_in_threadpool(lambda: plans.import_plan(db, actor, data, region=region, year=year,
+                                                                    filename=name))
+    except TargetboardError as e:
+        error, _, status = failure(request, e)
+        return render(request, "document_import.html", {"error": error, "form": {"region": region, "year": year}},
+                      actor, status)
+    return RedirectResponse(f"/documents/{summary.id}/review", status_code=303)
