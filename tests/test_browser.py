@@ -110,6 +110,7 @@ def log_in(page, demo: Demo, user: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def shot(page, demo: Demo, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("window.scrollTo(0, 0)")  # a form post may land lower on the page
     page.wait_for_timeout(1500)  # ECharts animates its series in; the picture should show them whole
     page.screenshot(path=str(demo.shots / f"{name}.png"), full_page=False)
 
@@ -238,7 +239,8 @@ def test_supervisor_reviews_an_imported_document(page, demo):  # type: ignore[no
     page.click(f"#item-{first} form.accept button[type=submit]")
     assert page.locator(f"#item-{first}").get_attribute("data-state") == "accepted"
     page.click(f"#item-{second} details summary")
-    page.fill(f"#item-{second} form.edit input[name=value]", "7")
+    old = float(page.input_value(f"#item-{second} form.edit input[name=value]"))
+    page.fill(f"#item-{second} form.edit input[name=value]", f"{old + 1:g}")  # the figure corrected
     page.click(f"#item-{second} form.edit button[type=submit]")
     assert page.locator(f"#item-{second}").get_attribute("data-state") == "edited"
     page.click(f"#item-{third} form.reject button[type=submit]")
