@@ -13,19 +13,29 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
 
 from targetboard.services import assignments, audit, observations, plans, regions, tracking, users, web_support
 from targetboard.services.plans import NodeView
 from targetboard.web.deps import ActorDep, DbDep, LangDep, csrf_protect
+from targetboard.web.errors import API_ERRORS
 from targetboard.web.security import csrf_token
 
-router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(csrf_protect)])
+router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(csrf_protect)], responses=API_ERRORS)
 
+#: Row ids are INTEGER columns (32 bits on PostgreSQL, 64 on SQLite): a larger number names no row, and
+#: before these bounds it reached the database as an overflow, a 500 (found by schemathesis).
+MAX_ID = 2**31 - 1
+#: Text the database stores or looks up: PostgreSQL refuses NUL characters in text (a 500 otherwise).
+NO_NUL = r"^[^\x00]*$"
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="items to skip")]
+Year = Annotated[int | None, Query(ge=1000, le=9999, description="plan year")]
+Name = Annotated[str | None, Query(max_length=64, pattern=NO_NUL)]
+Period = Annotated[str | None, Query(max_length=32, pattern=NO_NUL, description="e.g. 2022M06, 2022年1-6月")]
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -81,7 +91,7 @@ def list_tokens(db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset =
 
 
 class NewToken(BaseModel):
-    name: str = Field(min_length=1, max_length=64, description="what the token is for, e.g. 月报上传脚本")
+    name: str = Field(min_length=1, max_length=64, pattern=NO_NUL, description="what the token is for, e.g. 月报上传脚本")
 
 
 @router.post("/tokens", status_code=201,
@@ -94,7 +104,7 @@ def create_token(body: NewToken, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 @router.delete("/tokens/{token_id}", summary="Revoke one of one's own API tokens (admins: anyone's)")
-def revoke_token(token_id: int, db: DbDep, actor: ActorDep) -> Any:
+def revoke_token(token_id: Id, db: DbDep, actor: ActorDep) -> Any:
     return _json(web_support.revoke_token(db, actor, token_id))
 
 
@@ -102,13 +112,13 @@ def revoke_token(token_id: int, db: DbDep, actor: ActorDep) -> Any:
 
 @router.get("/regions", summary="Regions (all, or the children of `parent`)")
 def list_regions(db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 0,
-                 parent: str | None = None) -> dict[str, Any]:
+                 parent: Name = None) -> dict[str, Any]:
     return _page(regions.list_regions(db, parent), limit, offset)
 
 
 class NewRegion(BaseModel):
-    name: str = Field(min_length=1, max_length=64)
-    parent: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
+    parent: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
     level: Literal["county", "township"] = "township"
 
 
@@ -118,13 +128,13 @@ def add_region(body: NewRegion, db: DbDep, actor: ActorDep) -> Any:
 
 
 @router.get("/units", summary="Units (departments, townships) of a region")
-def list_units(db: DbDep, actor: ActorDep, region: str, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+def list_units(db: DbDep, actor: ActorDep, region: Annotated[str, Query(max_length=64, pattern=NO_NUL)], limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     return _page(regions.list_units(db, region), limit, offset)
 
 
 class NewUnit(BaseModel):
-    name: str = Field(min_length=1, max_length=64)
-    region: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
+    region: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
     kind: Literal["department", "township"] = "department"
 
 
@@ -136,13 +146,13 @@ def add_unit(body: NewUnit, db: DbDep, actor: ActorDep) -> Any:
 # --- plans, targets, rankings ---------------------------------------------------------------------
 
 @router.get("/plans", summary="Stored plans with status and counts")
-def list_plans(db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 0, region: str | None = None,
-               year: int | None = None) -> dict[str, Any]:
+def list_plans(db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 0, region: Name = None,
+               year: Year = None) -> dict[str, Any]:
     return _page(plans.list_plans(db, region=region, year=year), limit, offset)
 
 
 @router.get("/plans/{plan_id}/tree", summary="One plan as a tree, targets with live status as of `as_of`")
-def plan_tree(request: Request, plan_id: int, db: DbDep, actor: ActorDep, as_of: str | None = None
+def plan_tree(request: Request, plan_id: Id, db: DbDep, actor: ActorDep, as_of: Period = None
               ) -> dict[str, Any]:
     view = web_support.show_plan(db, plan_id, as_of=as_of, thresholds=request.app.state.thresholds)
     return {"summary": _json(view.summary), "nodes": [_node(n) for n in view.nodes]}
@@ -153,13 +163,13 @@ class PlanStatus(BaseModel):
 
 
 @router.post("/plans/{plan_id}/status", summary="Move a plan draft → reviewed → published (supervisors)")
-def set_plan_status(plan_id: int, body: PlanStatus, db: DbDep, actor: ActorDep) -> Any:
+def set_plan_status(plan_id: Id, body: PlanStatus, db: DbDep, actor: ActorDep) -> Any:
     return _json(plans.set_plan_status(db, actor, plan_id, body.status))
 
 
 @router.get("/targets", summary="Stored targets with their live status")
 def list_targets(request: Request, db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 0,
-                 region: str | None = None, year: int | None = None, as_of: str | None = None) -> dict[str, Any]:
+                 region: Name = None, year: Year = None, as_of: Period = None) -> dict[str, Any]:
     rows = tracking.target_statuses(db, region=region, year=year, as_of=as_of,
                                     thresholds=request.app.state.thresholds)
     page = _page(rows, limit, offset)
@@ -169,14 +179,17 @@ def list_targets(request: Request, db: DbDep, actor: ActorDep, limit: Limit = 10
 
 
 @router.get("/rankings/{indicator}", summary="A region among its peers for an indicator and period")
-def ranking(indicator: str, db: DbDep, actor: ActorDep, region: str, period: str,
+def ranking(indicator: Annotated[str, Path(max_length=64, pattern=NO_NUL)], db: DbDep, actor: ActorDep,
+            region: Annotated[str, Query(max_length=64, pattern=NO_NUL)],
+            period: Annotated[str, Query(max_length=32, pattern=NO_NUL)],
             by: Literal["level", "growth"] = "level", forecast: bool = False) -> Any:
     return _json(tracking.rank_indicator(db, indicator, region=region, period=period, by=by, forecast=forecast))
 
 
 class NewAssignment(BaseModel):
-    item_id: int
-    unit: str | None = Field(default=None, max_length=64, description="None: confirm the suggested unit")
+    item_id: int = Field(ge=1, le=MAX_ID)
+    unit: str | None = Field(default=None, max_length=64, pattern=NO_NUL,
+                             description="None: confirm the suggested unit")
     role: Literal["lead", "support"] = "lead"
     deadline: date | None = None
 
@@ -189,8 +202,8 @@ def assign(body: NewAssignment, db: DbDep, actor: ActorDep) -> Any:
 # --- observations and imports ---------------------------------------------------------------------
 
 @router.get("/observations", summary="Stored figures with their source and who entered them")
-def list_observations(db: DbDep, actor: ActorDep, limit: Limit = 200, offset: Offset = 0, region: str | None = None,
-                      indicator: str | None = None, period: str | None = None) -> dict[str, Any]:
+def list_observations(db: DbDep, actor: ActorDep, limit: Limit = 200, offset: Offset = 0, region: Name = None,
+                      indicator: Name = None, period: Period = None) -> dict[str, Any]:
     rows = observations.list_observations(db, region=region, indicator=indicator, period=period, limit=limit,
                                           offset=offset)
     return _page(rows, limit, offset, sliced=True)
@@ -210,8 +223,8 @@ async def read_upload(file: UploadFile) -> tuple[bytes, str]:
 @router.post("/observations/import", status_code=201,
              summary="Upload a CSV/XLSX of observations: validated whole, then stored all or nothing")
 async def import_observations(db: DbDep, actor: ActorDep, lang: LangDep, file: Annotated[UploadFile, File()],
-                              region: Annotated[str | None, Form()] = None,
-                              period: Annotated[str | None, Form()] = None,
+                              region: Annotated[str | None, Form(max_length=64, pattern=NO_NUL)] = None,
+                              period: Annotated[str | None, Form(max_length=32, pattern=NO_NUL)] = None,
                               force: Annotated[bool, Form()] = False) -> dict[str, Any]:
     data, name = await read_upload(file)
     from starlette.concurrency import run_in_threadpool
@@ -229,15 +242,15 @@ def list_imports(db: DbDep, actor: ActorDep, limit: Limit = 50, offset: Offset =
 
 
 @router.post("/imports/{import_id}/undo", summary="Undo one import exactly (supervisors)")
-def undo_import(import_id: int, db: DbDep, actor: ActorDep) -> Any:
+def undo_import(import_id: Id, db: DbDep, actor: ActorDep) -> Any:
     return _json(observations.undo_import(db, actor, import_id))
 
 
 # --- audit and users ------------------------------------------------------------------------------
 
 @router.get("/audit", summary="The audit trail, newest first (admins and supervisors)")
-def list_audit(db: DbDep, actor: ActorDep, limit: Limit = 50, offset: Offset = 0, who: str | None = None,
-               action: str | None = None, entity: str | None = None) -> dict[str, Any]:
+def list_audit(db: DbDep, actor: ActorDep, limit: Limit = 50, offset: Offset = 0, who: Name = None,
+               action: Name = None, entity: Name = None) -> dict[str, Any]:
     rows = audit.list_events(db, actor, limit=offset + limit, actor=who, action=action, entity=entity)
     return _page(rows[offset:], limit, offset, sliced=True)
 
@@ -248,12 +261,12 @@ def list_users(db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 
 
 
 class NewUser(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
+    username: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
     role: Literal["admin", "supervisor", "unit_editor", "viewer"]
     password: str | None = Field(default=None, max_length=1024)
-    display_name: str | None = Field(default=None, max_length=64)
-    region: str | None = Field(default=None, max_length=64)
-    units: list[str] = Field(default_factory=list, max_length=50)
+    display_name: str | None = Field(default=None, max_length=64, pattern=NO_NUL)
+    region: str | None = Field(default=None, max_length=64, pattern=NO_NUL)
+    units: list[Annotated[str, Field(max_length=64, pattern=NO_NUL)]] = Field(default_factory=list, max_length=50)
 
 
 @router.post("/users", status_code=201, summary="Create an account (admins)")
@@ -267,7 +280,7 @@ class RoleChange(BaseModel):
 
 
 @router.post("/users/{username}/role", summary="Change an account's role (admins)")
-def set_role(username: str, body: RoleChange, db: DbDep, actor: ActorDep) -> Any:
+def set_role(username: Annotated[str, Path(max_length=64, pattern=NO_NUL)], body: RoleChange, db: DbDep, actor: ActorDep) -> Any:
     return _json(users.set_role(db, actor, username, body.role))
 
 
@@ -276,7 +289,7 @@ class ActiveChange(BaseModel):
 
 
 @router.post("/users/{username}/active", summary="Enable or disable an account (admins)")
-def set_active(username: str, body: ActiveChange, db: DbDep, actor: ActorDep) -> Any:
+def set_active(username: Annotated[str, Path(max_length=64, pattern=NO_NUL)], body: ActiveChange, db: DbDep, actor: ActorDep) -> Any:
     return _json(users.set_active(db, actor, username, body.active))
 
 
