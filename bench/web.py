@@ -313,7 +313,8 @@ def bench(url: str, args: argparse.Namespace) -> bool:
     print(f"  {args.clients} clients x {args.requests} requests, think {args.think:g} s; "
           f"{load.requests} requests in {load.seconds:.1f} s = {load.requests / load.seconds:.1f} req/s; "
           f"errors {load.errors}; load average {os.getloadavg()[0]:.1f}")
-    print(f"  {'endpoint':12} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'in-process ms':>14} {'p50/in-proc':>11}")
+    print(f"  {'endpoint':12} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'in-process ms':>14} "
+          f"{'p50/in-proc':>11}")
     ok = load.errors == 0
     for e in ENDPOINTS:
         values = load.latencies[e]

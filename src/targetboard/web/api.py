@@ -31,6 +31,7 @@ MAX_ID = 2**31 - 1
 #: Text the database stores or looks up: PostgreSQL refuses NUL characters in text (a 500 otherwise).
 NO_NUL = r"^[^\x00]*$"
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+UserName = Annotated[str, Path(max_length=64, pattern=NO_NUL)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="items to skip")]
 Year = Annotated[int | None, Query(ge=1000, le=9999, description="plan year")]
@@ -91,7 +92,8 @@ def list_tokens(db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset =
 
 
 class NewToken(BaseModel):
-    name: str = Field(min_length=1, max_length=64, pattern=NO_NUL, description="what the token is for, e.g. 月报上传脚本")
+    name: str = Field(min_length=1, max_length=64, pattern=NO_NUL,
+                      description="what the token is for, e.g. 月报上传脚本")
 
 
 @router.post("/tokens", status_code=201,
@@ -128,7 +130,8 @@ def add_region(body: NewRegion, db: DbDep, actor: ActorDep) -> Any:
 
 
 @router.get("/units", summary="Units (departments, townships) of a region")
-def list_units(db: DbDep, actor: ActorDep, region: Annotated[str, Query(max_length=64, pattern=NO_NUL)], limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+def list_units(db: DbDep, actor: ActorDep, region: Annotated[str, Query(max_length=64, pattern=NO_NUL)],
+               limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     return _page(regions.list_units(db, region), limit, offset)
 
 
@@ -280,7 +283,7 @@ class RoleChange(BaseModel):
 
 
 @router.post("/users/{username}/role", summary="Change an account's role (admins)")
-def set_role(username: Annotated[str, Path(max_length=64, pattern=NO_NUL)], body: RoleChange, db: DbDep, actor: ActorDep) -> Any:
+def set_role(username: UserName, body: RoleChange, db: DbDep, actor: ActorDep) -> Any:
     return _json(users.set_role(db, actor, username, body.role))
 
 
@@ -289,7 +292,7 @@ class ActiveChange(BaseModel):
 
 
 @router.post("/users/{username}/active", summary="Enable or disable an account (admins)")
-def set_active(username: Annotated[str, Path(max_length=64, pattern=NO_NUL)], body: ActiveChange, db: DbDep, actor: ActorDep) -> Any:
+def set_active(username: UserName, body: ActiveChange, db: DbDep, actor: ActorDep) -> Any:
     return _json(users.set_active(db, actor, username, body.active))
 
 
