@@ -159,7 +159,7 @@ def build(url: str, items: int) -> Built:
 
 def baseline(url: str, built: Built, repeats: int) -> dict[str, float]:
     """Median ms of the service calls behind each endpoint, in this process, one at a time (no HTTP,
-    no template): what the server cannot do faster than."""
+    no template, no JSON): what the server cannot do faster than."""
     from targetboard.services import observations, plans, tracking, web_support
     from targetboard.store import Database
 
@@ -288,6 +288,16 @@ async def run_load(base: str, built: Built, clients: int, requests: int, think: 
     return load
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux /proc; None elsewhere): on a shared machine the
+    server's CPU time per request is the figure that other jobs do not inflate."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
@@ -304,6 +314,7 @@ def bench(url: str, args: argparse.Namespace) -> bool:
     server = start_server(url, port)
     try:
         load = asyncio.run(run_load(f"http://127.0.0.1:{port}", built, args.clients, args.requests, args.think))
+        cpu = cpu_seconds(server.pid)
     finally:
         server.terminate()
         try:
@@ -313,6 +324,10 @@ def bench(url: str, args: argparse.Namespace) -> bool:
     print(f"  {args.clients} clients x {args.requests} requests, think {args.think:g} s; "
           f"{load.requests} requests in {load.seconds:.1f} s = {load.requests / load.seconds:.1f} req/s; "
           f"errors {load.errors}; load average {os.getloadavg()[0]:.1f}")
+    if cpu is not None:  # includes start-up, log-ins and warm-up: an upper bound per request
+        total = load.requests + args.clients * (2 + len(ENDPOINTS))
+        print(f"  server CPU: {cpu:.1f} s for {total} requests (incl. start, log-ins, warm-up) = "
+              f"{cpu / total * 1000:.0f} ms/request at most")
     print(f"  {'endpoint':12} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'in-process ms':>14} "
           f"{'p50/in-proc':>11}")
     ok = load.errors == 0
@@ -356,7 +371,7 @@ def main() -> int:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="sqlite")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=30, help="requests per client (default 30)")
-    parser.add_argument("--think", type=float, default=0.5,
+    parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a client waits between requests (0: back to back)")
     parser.add_argument("--items", type=int, default=500, help="plan items to generate (about)")
     parser.add_argument("--baseline-repeats", type=int, default=10)

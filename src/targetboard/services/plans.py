@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from targetboard.analytics import STATUS_ZH, VERDICT_ZH, ClaimCheck, Thresholds
 from targetboard.analytics.status import TargetStatus
@@ -205,9 +205,21 @@ def set_plan_status(db: Database, actor: Actor, plan_id: int, status: str) -> Pl
 
 
 def list_plans(db: Database, *, region: str | None = None, year: int | None = None) -> list[PlanSummary]:
+    """Every stored plan (of a region, a year) with its counts; the counts come from one grouped query
+    rather than from loading every item of every plan (every page load lists the plans)."""
     with db.read() as s:
         reg = find_region(s, region) if region else None
-        return [_summary(p, False) for p in store.find_plans(s, reg, year)]
+        plans = store.find_plans(s, reg, year)
+        kinds: dict[int, Counter[str]] = {p.id: Counter() for p in plans}
+        if plans:
+            counted = (select(PlanItem.plan_id, PlanItem.kind, func.count())
+                       .where(PlanItem.plan_id.in_(list(kinds)),
+                              or_(PlanItem.kind.not_in(("pillar", "objective")),
+                                  and_(PlanItem.text.is_not(None), PlanItem.text != "")))
+                       .group_by(PlanItem.plan_id, PlanItem.kind))
+            for plan_id, kind, n in s.execute(counted):
+                kinds[plan_id][kind] = n
+        return [_summary(p, False, kinds[p.id]) for p in plans]
 
 
 @dataclass(frozen=True)
