@@ -31,11 +31,14 @@ from targetboard.services.actors import Actor
 from test_web import PW, ROLE_USERS, _accounts, api_csrf, login, make_web, web, web_url  # noqa: F401 - fixtures
 
 MAX_EXAMPLES = 20
-#: Failures found in routes this module's author does not own, reported to their owner; they are listed
-#: in the output but do not fail the run. Remove an entry when its route is fixed.
-KNOWN = {
-    "GET /api/v1/units/{unit_id}/items": "web/api_units.py: `unit_id` is unbounded, so a huge id reaches "
-                                         "PostgreSQL (integer out of range, answered 503); use web.api.Id",
+#: Failures found in routes of other modules, reported to their owners: shown as warnings, they do not
+#: fail the run (the first failure of an operation hides its others). Remove an entry once fixed.
+KNOWN = {  # unbounded int path ids (a huge one overflows the database): use `web.deps.RowId`
+    "GET /api/v1/units/{unit_id}/items": "web/api_units.py: unit_id",
+    "GET /api/v1/ledgers/{entry_id}": "web/api_hold.py: entry_id",
+    "POST /api/v1/ledgers/{entry_id}/move": "web/api_hold.py: entry_id",
+    "GET /api/v1/assessment/runs/{run_id}": "web/api_hold.py: run_id",
+    "POST /api/v1/reports/{report_id}/review": "web/api_hold.py: report_id",
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

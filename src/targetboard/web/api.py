@@ -20,18 +20,13 @@ from pydantic import BaseModel, Field
 from targetboard.analytics.status import TargetStatus
 from targetboard.services import assignments, audit, observations, plans, regions, tracking, users, web_support
 from targetboard.services.plans import NodeView
-from targetboard.web.deps import ActorDep, DbDep, LangDep, csrf_protect
+from targetboard.web.deps import MAX_ID, NO_NUL, ActorDep, DbDep, LangDep, RowId, csrf_protect
 from targetboard.web.errors import API_ERRORS
 from targetboard.web.security import csrf_token
 
 router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(csrf_protect)], responses=API_ERRORS)
 
-#: Row ids are INTEGER columns (32 bits on PostgreSQL, 64 on SQLite): a larger number names no row, and
-#: before these bounds it reached the database as an overflow, a 500 (found by schemathesis).
-MAX_ID = 2**31 - 1
-#: Text the database stores or looks up: PostgreSQL refuses NUL characters in text (a 500 otherwise).
-NO_NUL = r"^[^\x00]*$"
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Id = RowId
 UserName = Annotated[str, Path(max_length=64, pattern=NO_NUL)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="items to skip")]
