@@ -162,3 +162,18 @@ def test_the_schema_documents_the_error_shape_and_no_422(web):  # noqa: F811
                 assert "400" in responses, (method, path)
     r = login(web.client(), "view1").get("/api/v1/targets?limit=0")
     assert r.status_code == 400 and set(r.json()) == {"kind", "message"}
+
+
+def test_status_api_sends_the_explanation_and_not_the_internal_basis(web):  # noqa: F811
+    """Found while benchmarking (bench/web.py): `asdict` of a status sent its wording basis (the target
+    spec and reading) and, since the explanation is built on first read, never the explanation."""
+    c = login(web.client(), "view1")
+    items = c.get("/api/v1/targets?region=扬中市&year=2022&as_of=2022M06").json()["items"]
+    tracked = [t for t in items if t["status"] is not None]
+    assert tracked
+    for t in tracked:
+        assert set(t["status"]) == {"target_id", "status", "latest_period", "latest_value", "latest_growth",
+                                    "completion", "forecast", "forecast_method", "share", "explanation"}
+        assert t["status"]["explanation"]
+    nodes = c.get(f"/api/v1/plans/{web.plan_id}/tree?as_of=2022M06").json()["nodes"]
+    assert all("basis" not in n["status"] and n["status"]["explanation"] for n in nodes if n["status"])
