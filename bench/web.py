@@ -205,17 +205,22 @@ def free_port() -> int:
 SERVE = "import sys; from targetboard.cli import main; sys.argv[0] = 'targetboard'; main()"
 
 
-def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
-    """`targetboard serve --db URL --port P` in a subprocess (one uvicorn worker), ready when /login answers."""
+def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """`targetboard serve --db URL --port P` in a subprocess (one uvicorn worker), ready when /login answers.
+
+    Its log (one access line per request) goes to a file: a pipe nobody reads would fill up and stall
+    the server mid-run.
+    """
     import httpx
 
     env = {**os.environ, "TARGETBOARD_SECRET_KEY": SECRET, "PYTHONPATH": str(REPO_ROOT / "src")}
-    proc = subprocess.Popen([sys.executable, "-c", SERVE, "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--db", url], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-c", SERVE, "serve", "--host", "127.0.0.1", "--port", str(port),
+                                 "--db", url], env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"the server exited: {proc.stderr.read().decode(errors='replace') if proc.stderr else ''}")
+            raise SystemExit(f"the server exited:\n{log.read_text(errors='replace')[-2000:]}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
                 return proc
@@ -301,7 +306,7 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
-def bench(url: str, args: argparse.Namespace) -> bool:
+def bench(url: str, args: argparse.Namespace, tmp: Path) -> bool:
     """Build, baseline, serve, load; print the table. True when the p95 goal is met on every endpoint."""
     built = build(url, args.items, args.indicators)
     print(f"  generated sample data: {built.items} plan items ({len(built.targets)} targets), "
@@ -309,7 +314,7 @@ def bench(url: str, args: argparse.Namespace) -> bool:
           f"built in {built.seconds:.1f} s")
     base_ms = baseline(url, built, args.baseline_repeats)
     port = free_port()
-    server = start_server(url, port)
+    server = start_server(url, port, tmp / "server.log")
     try:
         load = asyncio.run(run_load(f"http://127.0.0.1:{port}", built, args.clients, args.requests, args.think))
         cpu = cpu_seconds(server.pid)
@@ -385,11 +390,11 @@ def main() -> int:
         print(f"\n{backend}")
         with tempfile.TemporaryDirectory() as tmp:
             if backend == "sqlite":
-                failed |= not bench(f"sqlite:///{Path(tmp) / 'bench.db'}", args)
+                failed |= not bench(f"sqlite:///{Path(tmp) / 'bench.db'}", args, Path(tmp))
             else:
                 url, name = _pg_database()
                 try:
-                    bench(url, args)
+                    bench(url, args, Path(tmp))
                 finally:
                     _pg_drop(name)
     return 1 if failed and args.strict else 0
