@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "targetboard"
-CALLERS = ["cli.py", "cli_common.py", "cli_track.py", "cli_users.py", "cli_hold.py", "cli_web.py", "demo.py",
+CALLERS = ["cli.py", "cli_common.py", "cli_track.py", "cli_users.py", "cli_hold.py", "cli_review.py", "cli_web.py",
+           "demo.py",
            *sorted(str(p.relative_to(SRC)) for p in (SRC / "web").glob("*.py"))]
 PURE = ["text", "extract", "analytics", "model", "accountability"]
 

@@ -75,8 +75,8 @@ BULLETIN = ("2021年扬中市国民经济和社会发展统计公报\n"
 def test_plan_show_prints_a_bulletins_outcomes(db_url, tmp_path):
     """Defect 7: `plan show` omitted the outcomes and claims of an imported bulletin."""
     f = write(tmp_path / "公报.txt", BULLETIN)
-    tb("plan", "import", f, "--region", "扬中市", "--year", "2021", "--db", db_url)
-    out = tb("plan", "show", "--db", db_url)
+    tb("plan", "import", f, "--region", "扬中市", "--year", "2021", "--reviewed", "--db", db_url)
+    out = tb("plan", "show", "--db", db_url)  # only reviewed items are the plan (services.review)
     outcomes = [line for line in out.splitlines() if "成果" in line]
     assert len(outcomes) >= 3, out
     assert any("620.5亿元" in line for line in outcomes) and any("增长12.1%" in line for line in outcomes)

@@ -13,7 +13,7 @@ from targetboard.store.models import Base
 
 def test_migrations_build_exactly_the_models(empty_db_url):
     db = Database(empty_db_url)
-    assert db.upgrade() == head_revision() == "0006"
+    assert db.upgrade() == head_revision() == "0007"
     with db.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     _assert_constraints_follow_the_models(db)
@@ -62,7 +62,7 @@ def test_upgrading_a_database_with_data_keeps_everything(empty_db_url):
     with db.engine.begin() as conn:
         for statement in ROWS_0002:
             conn.execute(text(statement))
-    assert db.upgrade() == "0006"
+    assert db.upgrade() == "0007"
     with db.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         item = conn.execute(text("SELECT kind, text, review_state FROM plan_item WHERE id = 2")).one()

@@ -9,15 +9,17 @@ lets every span be traced back to the original characters.
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
+import re
 import unicodedata
 
 import opencc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from targetboard.extract import extract
+from targetboard.extract import clauses, engine, extract, quantities
 from targetboard.model.items import COMPARATORS, KINDS, MEASURES, MODALITIES
 from targetboard.text import normalize
 
@@ -275,3 +277,70 @@ def test_offset_map_monotone_on_damaged_text(source: str) -> None:
 @given(any_text)
 def test_offset_map_monotone_on_arbitrary_unicode(source: str) -> None:
     check_offset_map(source)
+
+
+# --- speed rewrites agree with the forms they replace ------------------------------------------------
+# Issue 10's speed work rewrote some patterns so the regex engine can skip ahead (one character class
+# first), and put cheap substring gates before others. Each must find exactly what the plain form found;
+# the plain forms are kept here as the reference.
+
+# `targetboard.text.normalize` is also the function's name in `targetboard.text`: fetch the module itself.
+normalize_module = importlib.import_module("targetboard.text.normalize")
+
+_PIECES = st.sampled_from(
+    [
+        *"國內()（）guóa1234１２,，·•・.\ufffd\u200b\x01 \t\n\u3000年第首前强十百成番半关一万亿、和与-",
+        *("SOURCE:", "TYPE: A", "百分之", "一半", "大关", "首位", "榜首", "前三", "5强", "分之"),
+    ]
+)
+_PIECE_TEXT = st.lists(_PIECES, max_size=24).map("".join)
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_REF_EDITS = re.compile(
+    rf"(?P<gloss>[(（][a-z{_TONED}]{{0,7}}[)）])"
+    r"|(?P<junk>[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff])"
+    r"|(?P<sep>[,，](?=[0-9０-９]{3}(?![0-9０-９])))"
+    r"|(?P<dot>[·•・․](?=[0-9０-９]))"
+)
+
+
+def _reference_edit_spans(text: str) -> list[tuple[int, int]]:
+    """The edits as the single alternation plus host checks in Python found them before issue 10."""
+    out = []
+    for m in _REF_EDITS.finditer(text):
+        s = m.start()
+        if m.lastgroup != "junk":
+            before = text[s - 1] if s else ""
+            host = r"[\u3400-\u9fff\uf900-\ufaff]" if m.lastgroup == "gloss" else "[0-9０-９]"
+            if not before or not re.match(host, before):
+                continue
+        out.append(m.span())
+    return out
+
+
+@SETTINGS
+@given(_PIECE_TEXT)
+def test_edit_pattern_finds_what_the_reference_alternation_found(text: str) -> None:
+    found = []
+    for c in normalize_module._EDIT_AT.finditer(text):
+        s = c.start()
+        g = normalize_module._GLOSS.match(text, s) if text[s] in "(（" else None
+        found.append((s, g.end() if g else s + 1))
+    assert found == _reference_edit_spans(text)
+
+
+@SETTINGS
+@given(_PIECE_TEXT)
+def test_rewritten_patterns_and_gates_agree_with_plain_forms(text: str) -> None:
+    assert [m.span() for m in engine._LINE_BREAK.finditer(text)] == [
+        m.span() for m in re.finditer(r"[ \t]*\n\s*", text)
+    ]
+    header = re.compile(r"^SOURCE:[^\n]*\n(?:[A-Z]+:[^\n]*\n)*\n", re.MULTILINE)
+    assert engine._header_starts(text) == [m.start() for m in header.finditer(text)]
+    assert bool(clauses._COORD_ONLY_SPACED.fullmatch(text)) == bool(
+        re.fullmatch(r"[、和及与-]*", re.sub(r"\s+", "", text))
+    )
+    if quantities._patterns().special.search(text):
+        assert quantities._may_hold_special(text)
+    rank = re.search(r"第|首位|榜首|前[一二三四五六七八九十\d]|[十\d]强", text) is not None
+    assert rank == ("第" in text or (any(c in text for c in "首前强") and clauses._RANK_QUICK.search(text) is not None))

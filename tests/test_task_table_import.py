@@ -80,7 +80,7 @@ def test_each_row_is_assigned_as_the_table_says(db_url, tmp_path, maker):
 def test_the_plan_import_command_recognises_a_task_table(db_url, tmp_path):
     path = xlsx(tmp_path / "分解表.xlsx")
     out = CliRunner().invoke(main, ["plan", "import", path, "--region", "扬中市", "--year", "2022", "--create-units",
-                                    "--db", db_url])
+                                    "--reviewed", "--db", db_url])  # only reviewed items are shown
     assert out.exit_code == 0 and "2 个量化目标" in out.output, out.output
     shown = CliRunner().invoke(main, ["plan", "show", "--db", db_url]).output
     assert "⟶ 工信局，配合：发改委、统计局，时限 2022-12-31" in shown

@@ -44,8 +44,8 @@ def _observations(db_url: str) -> int:
 
 def test_the_cli_from_an_empty_database(empty_db_url, tmp_path):
     db_url = empty_db_url
-    assert "升级到 0006" in tb("db", "upgrade", "--db", db_url)
-    assert "已是最新版本 0006" in tb("db", "upgrade", "--db", db_url)
+    assert "升级到 0007" in tb("db", "upgrade", "--db", db_url)
+    assert "已是最新版本 0007" in tb("db", "upgrade", "--db", db_url)
     out = tb("plan", "import", str(SEED), "--region", "扬中市", "--year", "2022", "--by", "督查室", "--db", db_url)
     assert out.startswith("已导入规划") and "4 个支柱, 13 个目标" in out
     sample = write_sample_csv(tmp_path / "sample.csv")

@@ -342,7 +342,7 @@ def test_script_in_an_extracted_item_is_escaped(web_url):
 
     db = Database(web_url)
     text = "二、主要目标\n力争全年工业应税销售突破1300亿元<script>alert(1)</script>。\n"
-    summary = plans.import_plan(db, Actor("root"), text.encode(), region="扬中市", year=2023)
+    summary = plans.import_plan(db, Actor("root"), text.encode(), region="扬中市", year=2023, reviewed=True)
     db.dispose()
     w = make_web(web_url)
     try:

@@ -170,21 +170,24 @@ def test_assessment_preview_publish_and_export(hold):
     assert r.status_code == 403 and fingerprint(hold.db) == before
 
 
+#: Read pages of holding to account: who gets them (others 403; anonymous is sent to log in).
+HOLD_PAGES = [("/ledgers?kind=safety", set(ROLE_USERS) - {"other_supervisor"}),
+              ("/reports?day=2022-08-10", set(ROLE_USERS) - {"other_supervisor"}),
+              ("/assessment", set(ROLE_USERS)),  # published league tables are circulated
+              ("/bulletin?period=2022M06&day=2022-07-01", set(ROLE_USERS))]
+
+
 @pytest.mark.parametrize("role", [None, *ROLE_USERS])
 def test_hold_pages_by_role(hold, role):
     c = hold.client()
     if role is not None:
         login(c, ROLE_USERS[role])
-    for path in ("/ledgers?kind=safety", "/assessment"):
-        r = c.get(path, params={"region": "扬中市"}, follow_redirects=False)
+    for path, allowed in HOLD_PAGES:
+        r = c.get(path + "&region=扬中市" if "?" in path else path + "?region=扬中市", follow_redirects=False)
         if role is None:
-            assert r.status_code == 303 and r.headers["location"].startswith("/login")
-        elif role == "other_supervisor":
-            assert r.status_code in (200, 403)  # the assessment list is public to accounts; ledgers are not
-            if path.startswith("/ledgers"):
-                assert r.status_code == 403
+            assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
         else:
-            assert r.status_code == 200, (role, path)
+            assert r.status_code == (200 if role in allowed else 403), (role, path, r.status_code)
 
 
 def test_ledger_and_assessment_api(hold):
@@ -248,3 +251,21 @@ def test_progress_report_cycle_submit_return_resubmit_accept(hold):
     r = viewer.post(f"/reports/{report_id}/review", data={"csrf_token": api_csrf(viewer)["X-CSRF-Token"],
                                                           "decision": "accept"})
     assert r.status_code == 403 and fingerprint(hold.db) == before
+
+
+def test_bulletin_page_and_downloads(hold):
+    import docx
+
+    c = login(hold.client(), "view1")  # a bulletin is circulated to everyone
+    page = c.get("/bulletin", params={"period": "2022M06", "day": DAY, "region": "扬中市"})
+    assert page.status_code == 200 and "扬中市2022年6月重点工作督查通报" in page.text
+    assert 'id="bulletin-summary"' in page.text and "截至2022年6月" in page.text
+    word = c.get("/bulletin/docx", params={"period": "2022M06", "day": DAY, "region": "扬中市"})
+    assert word.status_code == 200 and word.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
+    assert "扬中市2022年6月重点工作督查通报" in text
+    sheet = c.get("/bulletin/xlsx", params={"period": "2022M06", "day": DAY, "region": "扬中市"})
+    assert openpyxl.load_workbook(io.BytesIO(sheet.content)).sheetnames
+    assert c.get("/bulletin/pdf", params={"period": "2022M06"}).status_code == 400
+    assert c.get("/bulletin", params={"period": "2022M13"}).status_code == 400

@@ -195,11 +195,12 @@ def demo_cmd(db_url: str | None) -> None:
 
 def _register() -> None:
     from targetboard.cli_hold import COMMANDS as HOLD
+    from targetboard.cli_review import COMMANDS as REVIEW
     from targetboard.cli_track import COMMANDS
     from targetboard.cli_users import user_group
     from targetboard.cli_web import COMMANDS as WEB_COMMANDS
 
-    for command in (*COMMANDS, *HOLD, *WEB_COMMANDS, user_group):
+    for command in (*COMMANDS, *HOLD, *REVIEW, *WEB_COMMANDS, user_group):
         main.add_command(command)
 
 

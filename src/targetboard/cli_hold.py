@@ -10,7 +10,7 @@ import click
 from targetboard.accountability.ledger import LIGHT_ZH, ledger_kinds
 from targetboard.cli_common import by_option, cli_actor, db_option, nothing, open_db, t, user_errors
 from targetboard.errors import Invalid
-from targetboard.services import assessment, ledgers, reports
+from targetboard.services import assessment, bulletin, ledgers, reminders, reports
 
 KIND = click.Choice(sorted(ledger_kinds()))
 kind_option = click.option("--kind", type=KIND, required=True,
@@ -68,13 +68,15 @@ def ledger_list(kind: str, region_ref: str, unit: str | None, today: str | None,
 @click.argument("entry_id", type=int)
 @click.argument("action")
 @click.option("--comment", default="", help="Why (required in practice for 退回).")
+@click.option("--on", "on", default=None, metavar="YYYY-MM-DD",
+              help="The day the step happened, when recorded later (default: today); count targets read it.")
 @by_option
 @db_option
 @user_errors
-def ledger_move(entry_id: int, action: str, comment: str, by: str | None, db_url: str | None) -> None:
+def ledger_move(entry_id: int, action: str, comment: str, on: str | None, by: str | None, db_url: str | None) -> None:
     """Take ACTION on entry ENTRY_ID: start, submit, sign_off, return, reopen (projects: sign, start ...)."""
     db = open_db(db_url)
-    e = ledgers.move(db, cli_actor(db, by), entry_id, action, comment=comment)
+    e = ledgers.move(db, cli_actor(db, by), entry_id, action, comment=comment, on=_day(on))
     click.echo(t(f"事项 {e.ref}：{e.state_name}（{LIGHT_ZH[e.light]}）", f"entry {e.ref}: {e.state} ({e.light})"))
 
 
@@ -90,6 +92,37 @@ def ledger_export(kind: str, region_ref: str, out: str, today: str | None, db_ur
     data = ledgers.export_ledger(open_db(db_url), region=region_ref, kind=kind, today=_day(today))
     Path(out).write_bytes(data)
     click.echo(t(f"已写入 {out}", f"wrote {out}"))
+
+
+@ledger_group.command("link")
+@click.option("--target", "target_id", type=int, required=True, help="The count target (its id in `status`).")
+@kind_option
+@click.option("--state", required=True, help="The state an entry must have reached: 开工, 已开工, started ...")
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Only entries whose column matches: 责任单位=工信局, 总投资（亿元）>=30 (repeat: all must hold).")
+@by_option
+@db_option
+@user_errors
+def ledger_link(target_id: int, kind: str, state: str, filters: tuple[str, ...], by: str | None,
+                db_url: str | None) -> None:
+    """Let a count target's actual be the number of the region's entries that reached STATE."""
+    db = open_db(db_url)
+    v = ledgers.link_target(db, cli_actor(db, by), target_id, kind=kind, state=state, filters=filters)
+    where = t(f"，筛选 {'、'.join(v.filters)}", f", filtered by {', '.join(v.filters)}") if v.filters else ""
+    click.echo(t(f"目标 {v.target_id}（{v.metric}）的完成值取自{v.kind_name}中已达“{v.state_name}”的事项数{where}",
+                 f"target {v.target_id} ({v.metric}) now counts {v.kind} entries that reached {v.state}{where}"))
+
+
+@ledger_group.command("unlink")
+@click.option("--target", "target_id", type=int, required=True, help="The target to take back to observations.")
+@by_option
+@db_option
+@user_errors
+def ledger_unlink(target_id: int, by: str | None, db_url: str | None) -> None:
+    """Take a count target's actual from the observations again."""
+    db = open_db(db_url)
+    ledgers.unlink_target(db, cli_actor(db, by), target_id)
+    click.echo(t(f"目标 {target_id} 已取消台账关联", f"target {target_id} is no longer linked to a ledger"))
 
 
 @click.group("report")
@@ -159,6 +192,70 @@ def report_due(region_ref: str, today: str | None, db_url: str | None) -> None:
     for d in rows:
         why = t("逾期未报" if d.reason == "overdue" else "被退回待重报", d.reason)
         click.echo(f"{d.unit}  {d.period}  {why}  [{d.item_id}] {d.item_text[:40]}")
+
+
+@report_group.command("remind")
+@region_option
+@click.option("--today", default=None, metavar="YYYY-MM-DD", help="The day to judge by (default: today).")
+@click.option("--dry-run", is_flag=True, help="Print the e-mails instead of sending them (nothing is logged).")
+@by_option
+@db_option
+@user_errors
+def report_remind(region_ref: str, today: str | None, dry_run: bool, by: str | None, db_url: str | None) -> None:
+    """E-mail each unit of REGION the reports it owes (SMTP from $TARGETBOARD_SMTP_*; once a day per item)."""
+    from targetboard.settings import Settings
+
+    db = open_db(db_url)
+    result = reminders.send_reminders(db, cli_actor(db, by), Settings.load(), region=region_ref,
+                                      today=_day(today), dry_run=dry_run)
+    for mail in result.mails:
+        if dry_run:
+            click.echo(f"To: {', '.join(mail.recipients)}\nSubject: {mail.subject}\n\n{mail.body}")
+        else:
+            click.echo(t(f"已发送：{mail.unit} → {', '.join(mail.recipients)}（{len(mail.items)} 项）",
+                         f"sent: {mail.unit} -> {', '.join(mail.recipients)} ({len(mail.items)} items)"))
+    for unit in result.no_address:
+        click.echo(t(f"未发送：{unit} 没有填写邮箱的账号（targetboard user set-email）",
+                     f"not sent: {unit} has no account with an e-mail address (targetboard user set-email)"))
+    if result.already:
+        click.echo(t(f"{result.already} 个单位今天已提醒过，未重复发送",
+                     f"{result.already} unit(s) already reminded today; not sent again"))
+    if not result.mails and not result.no_address and not result.already:
+        nothing("没有需要提醒的报告", "no reports to remind of")
+
+
+@report_group.command("bulletin")
+@region_option
+@click.option("--period", required=True, help="The month (or quarter) of the bulletin: 2022M06, 2022年6月.")
+@click.option("--out", "out_dir", default=".", show_default=True, help="The folder to write the .docx and .xlsx to.")
+@click.option("--day", default=None, metavar="YYYY-MM-DD",
+              help="The day lights and overdue reports are judged on (default: 6 days after the period's end).")
+@click.option("--scheme", "scheme_file", default=None,
+              help="A scheme file to run when no assessment was published for the period (not published).")
+@by_option
+@db_option
+@user_errors
+def report_bulletin(region_ref: str, period: str, out_dir: str, day: str | None, scheme_file: str | None,
+                    by: str | None, db_url: str | None) -> None:
+    """Write the monthly supervision bulletin (督查通报) of REGION as a .docx and an .xlsx."""
+    from targetboard.bulletin import write_docx, write_xlsx
+
+    out = Path(out_dir)
+    if not out.is_dir():
+        raise Invalid(f"输出文件夹 {out_dir} 不存在", f"output folder {out_dir} does not exist")
+    db = open_db(db_url)
+    b = bulletin.build_bulletin(db, cli_actor(db, by), region=region_ref, period=period, day=_day(day),
+                                scheme_file=scheme_file)
+    docx, xlsx = write_docx(b), write_xlsx(b)
+    for suffix, data in ((".docx", docx), (".xlsx", xlsx)):
+        path = out / f"{b.title}{suffix}"
+        path.write_bytes(data)
+        click.echo(t(f"已写入 {path}", f"wrote {path}"))
+    counts = b.colour_counts()
+    click.echo(t(f"目标 绿{counts['green']} 黄{counts['yellow']} 红{counts['red']} 灰{counts['grey']}；"
+                 f"逾期或退回报告 {len(b.reports)} 项；台账红黄灯 {len(b.ledgers)} 项",
+                 f"targets green {counts['green']} yellow {counts['yellow']} red {counts['red']} grey "
+                 f"{counts['grey']}; {len(b.reports)} reports owed; {len(b.ledgers)} ledger entries lit"))
 
 
 @click.group("assess")

@@ -156,6 +156,9 @@ def plan_import(path: str, region_ref: str, year: int, reviewed: bool, create_un
     if p.created:
         click.echo(t(f"已导入规划 {p.id}（{p.region_name} {year}）：{counts}",
                      f"imported plan {p.id} ({p.region_name} {year}): {counts}"))
+        if not reviewed:
+            click.echo(t(f"条目待审核，采纳后才计入跟踪：targetboard review list {p.id}",
+                         f"items are pending review and tracked once accepted: targetboard review list {p.id}"))
     else:
         click.echo(t(f"已导入过，未作改动：规划 {p.id}（{p.region_name} {year}）：{counts}",
                      f"already imported, unchanged: plan {p.id} ({p.region_name} {year}): {counts}"))

@@ -45,17 +45,18 @@ def user_group() -> None:
 @click.option("--unit", "units", multiple=True, help="A unit the user acts for (repeat for several).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--no-password", is_flag=True, help="Create without a password (cannot log in until one is set).")
+@click.option("--email", default=None, help="Where the reminders of the user's units go.")
 @by_option
 @db_option
 @user_errors
 def user_add(username: str, role: str, display_name: str | None, region_ref: str | None, units: tuple[str, ...],
-             password_stdin: bool, no_password: bool, by: str | None, db_url: str | None) -> None:
+             password_stdin: bool, no_password: bool, email: str | None, by: str | None, db_url: str | None) -> None:
     """Create account USERNAME."""
     db = open_db(db_url)
     actor = cli_actor(db, by)
     password = _password(password_stdin, not no_password)
     u = users.add_user(db, actor, username, role=role, display_name=display_name, password=password,
-                       region=region_ref, units=units)
+                       region=region_ref, units=units, email=email)
     click.echo(t(f"已创建用户：{_line(u)}", f"created user: {_line(u)}"))
 
 
@@ -83,6 +84,19 @@ def user_set_role(username: str, role: str, by: str | None, db_url: str | None) 
     """Change USERNAME's role."""
     db = open_db(db_url)
     click.echo(_line(users.set_role(db, cli_actor(db, by), username, role)))
+
+
+@user_group.command("set-email")
+@click.argument("username")
+@click.argument("email")
+@by_option
+@db_option
+@user_errors
+def user_set_email(username: str, email: str, by: str | None, db_url: str | None) -> None:
+    """Set USERNAME's e-mail address for reminders ("" clears it)."""
+    db = open_db(db_url)
+    u = users.set_email(db, cli_actor(db, by), username, email)
+    click.echo(f"{_line(u)}  {u.email or t('（无邮箱）', '(no e-mail)')}")
 
 
 @user_group.command("set-units")

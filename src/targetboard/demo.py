@@ -109,22 +109,23 @@ def track_part(db_url: str) -> str:
 DEMO_DAY = date(2022, 7, 1)
 #: Who leads which seed target in the demo (SAMPLE assignments).
 DEMO_LEADS = {"工业应税销售": "工信局", "一般公共预算收入": "财政局", "百亿级企业": "工信局"}
-#: SAMPLE steps taken on the sample ledgers: (kind, 序号, steps), each step by the office or the unit.
+#: SAMPLE steps taken on the sample ledgers: (kind, 序号, (step, the day it happened) ...), by the office or the unit.
 DEMO_STEPS = (
-    ("rectification", "1", ("start", "submit", "return")),
-    ("rectification", "3", ("start",)),
-    ("safety", "1", ("start", "submit", "sign_off")),
-    ("project", "1", ("sign", "start")),
-    ("project", "2", ("sign",)),
+    ("rectification", "1", (("start", date(2022, 3, 1)), ("submit", date(2022, 6, 10)),
+                            ("return", date(2022, 6, 20)))),
+    ("rectification", "3", (("start", date(2022, 5, 5)),)),
+    ("safety", "1", (("start", date(2022, 3, 15)), ("submit", date(2022, 5, 30)), ("sign_off", date(2022, 6, 8)))),
+    ("project", "1", (("sign", date(2022, 1, 20)), ("start", date(2022, 4, 18)))),
+    ("project", "2", (("sign", date(2022, 6, 2)),)),
 )
-
 
 def accountability_part(db: Database, region: str, year: int) -> list[str]:
     """Part 5: SAMPLE ledgers with their lights, and a department league table (published as a snapshot)."""
+    from targetboard.accountability.bulletin_text import summary as bulletin_summary
     from targetboard.accountability.ledger import LIGHT_ZH, ledger_kind
     from targetboard.accountability.scoring import league_rows
     from targetboard.sample import SAMPLE_DEPARTMENTS, SAMPLE_LEDGERS, write_sample_ledger
-    from targetboard.services import assessment, assignments, ledgers, plans, regions
+    from targetboard.services import assessment, assignments, bulletin, ledgers, plans, regions
 
     existing = {u.name for u in regions.list_units(db, region)}
     for name in SAMPLE_DEPARTMENTS:
@@ -142,8 +143,9 @@ def accountability_part(db: Database, region: str, year: int) -> list[str]:
     for kind, ref, steps in DEMO_STEPS:
         entry = next(e for e in ledgers.list_entries(db, region=region, kind=kind) if e.ref == ref)
         if entry.state == ledger_kind(kind).initial:  # an earlier demo run on this database took them already
-            for step in steps:
-                ledgers.move(db, DEMO_ACTOR, entry.id, step, comment="样例：缺少监测报告" if step == "return" else "")
+            for step, on in steps:
+                ledgers.move(db, DEMO_ACTOR, entry.id, step, comment="样例：缺少监测报告" if step == "return" else "",
+                             today=DEMO_DAY, on=on)
     out = [f"\n-- 台账（样例数据，{DEMO_DAY:%Y年%m月%d日}亮灯）--\n"]
     for kind, *_ in SAMPLE_LEDGERS:
         entries = ledgers.list_entries(db, region=region, kind=kind, today=DEMO_DAY)
@@ -159,6 +161,9 @@ def accountability_part(db: Database, region: str, year: int) -> list[str]:
     out.append(f"\n-- 部门考核排名（样例方案与数据，截至 {AS_OF}，已发布为快照 {run.snapshot_id}）--\n")
     for place, name, total, movement in league_rows(run.result):
         out.append(f"  {place:>2}  {name}  {total} 分  {movement}\n")
+    out.append(f"\n-- 督查通报摘要（样例数据，{AS_OF}；网页“督查通报”可下载 Word 与 Excel）--\n")
+    month = bulletin.build_bulletin(db, DEMO_ACTOR, region=region, period=AS_OF, day=DEMO_DAY)
+    out.append(bulletin_summary(month) + "\n")
     return out
 
 

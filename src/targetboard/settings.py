@@ -84,6 +84,13 @@ class Settings(BaseSettings):
     lang: Literal["zh", "en"] = "zh"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # E-mail reminders (`targetboard report remind`): off while smtp_host is unset.
+    smtp_host: str | None = Field(default=None, description="SMTP server for reminders; unset: no e-mail")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = Field(default="targetboard@localhost", description="the reminders' From address")
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = Field(default=False, description="upgrade the connection with STARTTLS before logging in")
 
     @field_validator("database_url", mode="before")
     @classmethod
@@ -104,6 +111,23 @@ class Settings(BaseSettings):
             raise ValueError("must be at least 32 characters (e.g. `python -c 'import secrets; "
                              "print(secrets.token_urlsafe(32))'`)")
         return v
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _from(cls, v: str) -> str:
+        if "@" not in v or any(c.isspace() for c in v.strip()):
+            raise ValueError(f"{v!r} is not an e-mail address")
+        return v.strip()
+
+    @field_validator("smtp_host")
+    @classmethod
+    def _host(cls, v: str | None) -> str | None:
+        return (v or "").strip() or None
+
+    @property
+    def smtp_enabled(self) -> bool:
+        """Whether reminders can be e-mailed (an SMTP host is set)."""
+        return self.smtp_host is not None
 
     @classmethod
     def load(cls, **overrides: Any) -> Settings:

@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from targetboard.errors import Forbidden, Invalid
+from targetboard.errors import Forbidden, Invalid, Where
 
 Light = Literal["green", "yellow", "red", "done"]
 LIGHT_ZH: dict[str, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已办结"}
@@ -97,3 +97,95 @@ def light(deadline: date | None, today: date, *, closed: bool, warn_days: int = 
     if days_left <= warn_days:
         return "yellow"
     return "green"
+
+
+# --- Count targets fed by a ledger ------------------------------------------------------------------------
+
+FILTER_OPS = (">=", "<=", "!=", "=", ">", "<")
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    """A condition on an entry's sheet column: 总投资（亿元）>=30, 责任单位=工信局.
+
+    `=` and `!=` compare text; the others compare numbers (an entry whose cell is not a number fails).
+    """
+
+    field: str
+    op: str
+    value: str
+
+    @classmethod
+    def parse(cls, text: str) -> LedgerFilter:
+        for op in FILTER_OPS:  # two-character operators first
+            if op in text:
+                name, value = (x.strip() for x in text.split(op, 1))
+                if not name or not value:
+                    break
+                if op not in ("=", "!=") and _number(value) is None:
+                    raise Invalid(f"筛选条件 {text!r}：{op} 右边应为数字", f"filter {text!r}: {op} needs a number",
+                                  where=Where(field="filter"))
+                return cls(name, op, value)
+        raise Invalid(f"筛选条件 {text!r} 应形如 字段=值 或 字段>=数字", f"filter {text!r}: expected FIELD=VALUE or "
+                      f"FIELD>=NUMBER (operators {' '.join(FILTER_OPS)})", where=Where(field="filter"))
+
+    def matches(self, fields: dict[str, str]) -> bool:
+        cell = fields.get(self.field)
+        if cell is None:
+            return False
+        if self.op == "=":
+            return cell.strip() == self.value
+        if self.op == "!=":
+            return cell.strip() != self.value
+        have, want = _number(cell), _number(self.value)
+        if have is None or want is None:
+            return False
+        return {">=": have >= want, "<=": have <= want, ">": have > want, "<": have < want}[self.op]
+
+    def __str__(self) -> str:
+        return f"{self.field}{self.op}{self.value}"
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.strip().replace(",", ""))
+    except ValueError:
+        return None
+
+
+def resolve_state(kind: LedgerKind, text: str) -> str:
+    """A state named by id (started), by its name (开工) or as people write it (已开工); Invalid otherwise."""
+    t = text.strip()
+    if t in kind.states:
+        return t
+    by_name = {name: sid for sid, name in kind.states.items()}
+    for candidate in (t, t.removeprefix("已")):
+        if candidate in by_name:
+            return by_name[candidate]
+    options = "、".join(kind.states.values())
+    raise Invalid(f"{kind.name}没有状态 {text!r}，应为：{options}", f"{kind.id} has no state {text!r}; expected one "
+                  f"of {', '.join(kind.states)}", where=Where(field="state"))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One recorded step of an entry: the state it led to and the day it took effect."""
+
+    to_state: str
+    on: date
+
+
+def state_on(kind: LedgerKind, steps: list[Step], day: date) -> str:
+    """The entry's state at the end of `day`: the state of its last step (in recorded order) that took
+    effect by then; its kind's first state when none had."""
+    state = kind.initial
+    for s in steps:
+        if s.on <= day:
+            state = s.to_state
+    return state
+
+
+def reached(kind: LedgerKind, state: str, wanted: str) -> bool:
+    """Whether `state` is `wanted` or a later stage of the kind (开工 is reached by 竣工 and 投产 too)."""
+    order = list(kind.states)
+    return order.index(state) >= order.index(wanted)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from targetboard.extract.confidence import (
-    quantity_confidence,
+    quantity_confidence_flags,
     ranking_confidence,
 )
 from targetboard.extract.cues import Cues, item_period
@@ -41,11 +42,15 @@ SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
 _CLAUSE_SEP = re.compile(r"[,:]")
 _PAREN_NUM = re.compile(r"\([^()]*\d[^()]*\)")
 _QUOTED_TARGET = re.compile(r"^(?:的)?(?:(?P<ctl>控制|调控)|预期|年度|奋斗|计划)?目标")
-_GROWTH_AFTER = re.compile(r"^的(?:增长|增速)")
+#: The characters a `_QUOTED_TARGET` match can open with. The tests on the text after a number run for
+#: every number; a look-up of its first character rules most out without a regex call.
+_QUOTED_FIRST = frozenset("的控调预年奋计目")
+_GROWTH_AFTER = ("的增长", "的增速")  # 实现9.5%左右的增长: a prefix test (was ``^的(?:增长|增速)``)
 _DISTRIBUTE = re.compile(r"分别|依次|(?:(?<![年平])均|都|同步)(?=[增下提降上减达为实控保突超]|$)")
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "~": "~", "=": "=", "range": "range"}
 _RANK_QUICK = re.compile(r"第|首位|榜首|前[一二三四五六七八九十\d]|[十\d]强")
 _NOT_QUANTITY_AFTER = re.compile(r":\d|[级强档届期版号]|位次|名次")
+_NOT_QUANTITY_FIRST = frozenset(":级强档届期版号位名")
 _INDEX_METRIC = re.compile(r"(?:指数|性别比)(?:为|是)?$")
 _CJK_START = re.compile(r"[\u4e00-\u9fff]")
 
@@ -84,12 +89,14 @@ def _skip(clause: str, m: Mention) -> bool:
     before = clause[m.start - 1] if m.start > 0 else ""
     if (before and before in "第[") or (before.isascii() and before.isalpha()):
         return True
-    if (before == "+" and m.start >= 2 and clause[m.start - 2].isdigit()) or _DEBRIS_AFTER.match(m.after):
+    after = m.after
+    if (before == "+" and m.start >= 2 and clause[m.start - 2].isdigit()) or (
+        after[:1] == "+" and _DEBRIS_AFTER.match(after)
+    ):
         return True  # 654.38+0万吨: converter debris standing for lost digits gives no item
     if before == ":" and m.start >= 2 and clause[m.start - 2].isdigit():
         return True
-    after = m.after
-    if _NOT_QUANTITY_AFTER.match(after):
+    if after[:1] in _NOT_QUANTITY_FIRST and _NOT_QUANTITY_AFTER.match(after):
         return True
     if after[:1].isascii() and after[:1].isalpha() and m.unit is None:
         return True
@@ -104,7 +111,7 @@ def _emit(
     measure = reading.measure
     sign = reading.sign * m.sign
     after = m.after
-    quoted = _QUOTED_TARGET.match(after)
+    quoted = _QUOTED_TARGET.match(after) if after[:1] in _QUOTED_FIRST else None
     comparator = m.comparator
     before = reading.before
     kind_forced: str | None = None
@@ -112,7 +119,7 @@ def _emit(
         kind_forced = "target"
         comparator = comparator or ("<=" if quoted.group("ctl") else "=")
         before = None
-    if _GROWTH_AFTER.match(after) and measure == "level":
+    if measure == "level" and after.startswith(_GROWTH_AFTER):
         measure = "growth"
     if m.fixed_measure:
         measure = m.fixed_measure
@@ -147,9 +154,9 @@ def _emit(
             period=item_period(ctx, cues, pos, reading, kind),
             modality=modality,
             rule="quantity" if how == "own" else f"quantity.{how}",
-            confidence=quantity_confidence(
-                how, decided, metric, m.unit, chinese=m.chinese, gap=reading.gap, garbled=ctx.garbled,
-                section_known=decided != "genre" or ctx.section(pos) is not None,
+            confidence=quantity_confidence_flags(  # chinese, gap, garbled, section known
+                how, decided, metric, m.unit, m.chinese, reading.gap, ctx.garbled,
+                decided != "genre" or ctx.section(pos) is not None,
             ),
         )
     )
@@ -183,9 +190,9 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
             i + 1 < len(mentions)
             and m.comparator is None
             and _CJK_START.match(m.after)
-            and not clean_metric(lex, pre)
             and not lex.measure_re.match(m.after)
             and not COORD.match(m.after)
+            and not clean_metric(lex, pre)
         ):
             continue
         # 30亿元以上项目: a threshold inside a metric's own definition, unless a verb counts the things
@@ -197,7 +204,9 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
     return kept
 
 
-_COORD_ONLY = re.compile(r"[、和及与-]*")
+#: Only list joiners (、和及与-) and blanks between two figures: the later one is a coordinated follower.
+#: Blanks are allowed in the class rather than removed first (one regex call per figure, not two).
+_COORD_ONLY_SPACED = re.compile(r"[、和及与\s-]*")
 _LIST_GAP = re.compile(r"\s*[、和及与]\s*-?\s*")
 
 
@@ -208,7 +217,7 @@ def _names_itself(lex: Lexicon, m: Mention) -> bool:
         and _CJK_START.match(m.after) is not None
         and not lex.measure_re.match(m.after)
         and not COORD.match(m.after)
-        and not _QUOTED_TARGET.match(m.after)
+        and not (m.after[:1] in _QUOTED_FIRST and _QUOTED_TARGET.match(m.after))
     )
 
 
@@ -227,19 +236,35 @@ def _subject_after(lex: Lexicon, after: str) -> str:
     return clean_metric(lex, _SUBJECT_END.split(after, maxsplit=1)[0])
 
 
+@lru_cache(maxsize=16384)
+def _left_context(pre: str) -> tuple[Reading, str, bool]:
+    """The reading of a mention's left context, the context without spaces, and whether it distributes.
+
+    All three depend on the left-context string alone and are asked for every kept mention; memoised
+    like `read_left_context` (the same contexts — 比上年增长, 同比下降, 其中 — recur all the time).
+    """
+    pre_clean = SPACES.sub("", pre)
+    return read_left_context(pre), pre_clean, _DISTRIBUTE.search(pre_clean) is not None
+
+
 def process_sentence(
     lex: Lexicon, ctx: DocumentContext, text: str, s_start: int, s_end: int, out: list[Item]
 ) -> None:
     sentence = text[s_start:s_end]
     found = find_mentions(sentence) if may_hold_quantity(sentence) else []
-    may_rank = _RANK_QUICK.search(sentence) is not None
+    # Every `_RANK_QUICK` match holds 第, 首, 前 or 强, and 第 alone is one: substring tests first (the
+    # regex has no first-character set to skip on and would be tried at every position).
+    may_rank = "第" in sentence or (
+        ("首" in sentence or "前" in sentence or "强" in sentence) and _RANK_QUICK.search(sentence) is not None
+    )
     if not found and not may_rank:
         return  # most sentences of a plan hold no number: leave them at one regex search
     # Clause boundaries: commas and colons, plus parentheses that hold numbers of their own.
     cuts = {0, len(sentence)}
     for sep in _CLAUSE_SEP.finditer(sentence):
-        cuts.add(sep.start())
-        cuts.add(sep.end())
+        p = sep.start()
+        cuts.add(p)
+        cuts.add(p + 1)  # the separator is one character
     if "(" in sentence:
         for par in _PAREN_NUM.finditer(sentence):
             cuts.update((par.start(), par.start() + 1, par.end() - 1, par.end()))
@@ -270,27 +295,27 @@ def process_sentence(
                 continue
             # Re-base on the clause: offsets and the text after it stop at the clause's end.
             m.start -= a
-            m.end = min(m.end, b) - a
+            m.end = (m.end if m.end < b else b) - a
             m.after = clause[m.end :]
             if m.start >= 1 and clause[m.start - 1] == "-" and (m.start < 2 or not clause[m.start - 2].isdigit()):
                 m.sign = -1  # an explicit minus sign (-9.4%, 自然增长率-1.23‰) is kept
             if not _skip(clause, m):
                 mentions.append(m)
+        if not mentions:
+            continue
         kept = _keep(lex, mentions, clause)
         i = 0
         while i < len(kept):
             m, pre = kept[i]
             j = i + 1  # coordinated followers: 分别增长8%和10%, 5.27万元、2.67万元
-            while j < len(kept) and _COORD_ONLY.fullmatch(SPACES.sub("", kept[j][1])):
+            while j < len(kept) and _COORD_ONLY_SPACED.fullmatch(kept[j][1]):
                 j += 1
             group = [g for g, _ in kept[i:j]]
-            reading = read_left_context(pre)
-            pre_clean = SPACES.sub("", pre)
+            reading, pre_clean, distribute = _left_context(pre)
             metric = reading.metric
-            distribute = bool(_DISTRIBUTE.search(pre_clean))
             if pre_clean.endswith("等"):  # A、B、C等30场招商活动: the metric follows the count
                 metric = _subject_after(lex, m.after) or metric
-            if metric and _names_itself(lex, m) and (verb := _action_suffix(lex, metric)):
+            if metric and (verb := _action_suffix(lex, metric)) and _names_itself(lex, m):
                 # 新建50个村级综合服务中心; 某县计划招引20个以上过亿项目: the verb and the counted thing
                 metric = verb + _subject_after(lex, m.after)
             if not metric and distribute and len(group) > 1 and len(history) >= len(group):
@@ -313,11 +338,12 @@ def process_sentence(
                     metric = carried
                     how = "carried"
                     if carried_reading is not None and (
-                        _QUOTED_TARGET.match(m.after) or pre_clean.endswith(("目标为", "目标是"))
+                        (m.after[:1] in _QUOTED_FIRST and _QUOTED_TARGET.match(m.after))
+                        or pre_clean.endswith(("目标为", "目标是"))
                     ):
                         # 上涨2.1%,低于3%的调控目标: the quoted target measures what the outcome did.
                         reading = replace(reading, measure=carried_reading.measure, sign=carried_reading.sign)
-                if not metric and _GROWTH_AFTER.match(m.after):
+                if not metric and m.after.startswith(_GROWTH_AFTER):
                     metric = "经济"  # 实现9.5%左右的增长: growth of the economy as a whole
                     how = "economy"
             if metric in lex.carry_words and carried:

@@ -35,16 +35,29 @@ _ACHIEVED = re.compile(r"完成|实现了|达成|超额")
 
 
 class Cues:
-    """A sentence's cue positions, found once and asked per mention (the hot path of `_emit`)."""
+    """A sentence's cue positions, found once and asked per mention (the hot path of `_emit`).
 
-    __slots__ = ("fyp", "modalities", "outcome", "periods", "qunian", "sentence", "target", "yuji", "yuqi")
+    The positions are read on the first question that needs them: a bulletin's figures are outcomes
+    whatever the sentence says, so most sentences of a bulletin never need them.
+    """
+
+    __slots__ = (
+        "fyp", "lex", "modalities", "outcome", "periods", "qunian", "read", "sentence", "target", "yuji", "yuqi",
+    )
 
     def __init__(self, lex: Lexicon, sentence: str) -> None:
+        self.lex = lex
         self.sentence = sentence
+        self.periods: dict[int | None, str | None] = {}
+        self.read = False
+
+    def _read(self) -> None:
+        lex, sentence = self.lex, self.sentence
+        self.read = True
         self.yuji = sentence.find("预计") if "预计" in sentence else NEVER
         self.yuqi = sentence.find("预期") if "预期" in sentence else NEVER
         self.qunian = sentence.find("去年") if "去年" in sentence else NEVER
-        by_year = BY_YEAR.search(sentence)
+        by_year = BY_YEAR.search(sentence) if "年" in sentence else None  # 到2025年: needs 年
         cue = lex.target_cue_re.search(sentence)
         while cue is not None and _ACHIEVED.search(sentence, max(0, cue.start() - 6), cue.start()):
             # 圆满完成各项目标任务 / 超额完成年度目标: a target reached is a report, not a promise
@@ -52,11 +65,12 @@ class Cues:
         self.target = min(by_year.end() if by_year else NEVER, cue.end() if cue else NEVER)
         out = lex.outcome_cue_re.search(sentence)
         self.outcome = out.end() if out else NEVER
-        self.fyp = FYP_RE.search(sentence)
+        self.fyp = FYP_RE.search(sentence) if "五" in sentence else None  # 十四五: needs 五
         self.modalities = [(m.end(), lex.modality_of[m.group()]) for m in lex.modality_re.finditer(sentence)]
-        self.periods: dict[int | None, str | None] = {}
 
     def modality_before(self, upto: int) -> str | None:
+        if not self.read:
+            self._read()
         found = None
         for end, modality in self.modalities:
             if end > upto:
@@ -73,9 +87,11 @@ class Cues:
     def kind(self, ctx: DocumentContext, upto: int, pos: int) -> tuple[str, str]:
         """target or outcome, and what decided it ('cue', 'section' or 'genre'), from the sentence's cues
         before `upto` and the document section."""
-        section = ctx.section(pos)
         if ctx.genre == BULLETIN:
             return "outcome", "genre"
+        if not self.read:
+            self._read()
+        section = ctx.section(pos)
         if self.yuji + 2 <= upto:
             plan_estimate = section == "plan" and self.yuqi + 2 > upto and self.qunian + 2 > upto
             return ("target" if plan_estimate else "outcome"), "cue"

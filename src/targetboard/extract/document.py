@@ -55,7 +55,12 @@ class DocumentContext:
 
     def section(self, pos: int) -> str | None:
         """'plan', 'review' or None (unknown) at a position."""
-        k = self._at(pos)
+        # `_at` inlined: the clause rules ask this for every figure.
+        if pos == self._last_pos:
+            k = self._last_at
+        else:
+            k = bisect_right(self._switch_pos, pos) - 1
+            self._last_pos, self._last_at = pos, k
         return self._switch_mode[k] if k >= 0 else None
 
     def five_year(self, pos: int) -> bool:
@@ -67,7 +72,11 @@ class DocumentContext:
         """The year a figure at `pos` is about: a report's review looks back one year (or names its year)."""
         if self.year is None:
             return None
-        k = self._at(pos)
+        if pos == self._last_pos:  # `_at` inlined, as in `section`
+            k = self._last_at
+        else:
+            k = bisect_right(self._switch_pos, pos) - 1
+            self._last_pos, self._last_at = pos, k
         if k >= 0 and self._switch_year[k] is not None:
             return self._switch_year[k]
         if self.genre != BULLETIN and self.section(pos) == "review" and self.sub_period is None:
@@ -166,24 +175,25 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
     strong_re, tense_re, five_re = _structure_patterns()
     pos = body
     for line in text[body:].split("\n"):
-        for m in re.finditer(r"[^。!?;]+[。!?;]?", line):
+        for m in _LINE_SENTENCE.finditer(line):
             sent = m.group()
-            short = len(sent) <= 40 or _HEADING.match(sent) is not None
+            heading = _HEADING.match(sent) is not None  # asked up to four times below: read once
+            short = len(sent) <= 40 or heading
             start = pos + m.start()
             review = lex.review_section_re.search(sent)
             plan = lex.plan_section_re.search(sent)
             lead = _LEAD_YEAR.match(sent) if "年" in sent.lstrip()[:14] else None
-            if review and plan and short and _HEADING.match(sent) is None and len(sent) > 20:
+            if review and plan and short and not heading and len(sent) > 20:
                 continue  # a combined report's title names both parts
             if short and review and not (plan and plan.start() < review.start()):
                 five = bool(five_re.search(sent)) and _ANY_YEAR.search(sent) is None
                 ctx.switch(start, "review", _review_year(sent, year) if not five else _five_end(ctx, start), five)
-            elif plan and short and not (tense_re.search(sent[: plan.start()]) and _HEADING.match(sent) is None):
+            elif plan and short and not (tense_re.search(sent[: plan.start()]) and not heading):
                 ctx.switch(start, "plan", _plan_year(sent, year))
             elif not short and (strong := strong_re.search(sent)) and not tense_re.search(sent[: strong.start()]):
                 if not (review and review.start() < strong.start()):
                     ctx.switch(start, "plan", _plan_year(sent, year))
-            elif short and _HEADING.match(sent) and (py := _heading_plan_year(sent, year)) is not None:
+            elif short and heading and (py := _heading_plan_year(sent, year)) is not None:
                 # 三、扎实做好2026年各项工作 / （二）今年主要工作: a heading about the document's year or later
                 ctx.switch(start, "plan", py)
             elif sent.lstrip()[:1] in "去过上" and _REVIEW_OPENER.match(sent) and genre != BULLETIN:
@@ -212,6 +222,7 @@ def _structure_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[
     )
 
 
+_LINE_SENTENCE = re.compile(r"[^。!?;]+[。!?;]?")
 _PLAN_NOUN = re.compile(r"工作|任务|目标|思路|安排|举措|措施|重点")
 
 

@@ -34,7 +34,9 @@ from targetboard.extract.tasks import is_commitment, uncovered_runs
 from targetboard.model.items import Item
 from targetboard.text.normalize import NormalizedText, normalize
 
-_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
+#: ``[ \t]*\n\s*`` written to open on one character class (a break, or blanks that a break must
+#: follow): the engine then skips to candidates instead of trying a match at every position.
+_LINE_BREAK = re.compile(r"[ \t\n](?:(?<=\n)|[ \t]*\n)\s*")
 _WORD_OR_DIGIT = re.compile(r"[,、\u4e00-\u9fff\d]")
 
 
@@ -66,24 +68,25 @@ def _join_soft_breaks(text: str) -> str:
     return "".join(pieces)
 
 
-_TASK_SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
+def _add_tasks(ctx: DocumentContext, text: str, drafts: list[Item], sentences: list[tuple[int, int]]) -> None:
+    """Task items for the commitments no quantified item covers (none in reviews and bulletins).
 
-
-def _add_tasks(ctx: DocumentContext, text: str, drafts: list[Item]) -> None:
-    """Task items for the commitments no quantified item covers (none in reviews and bulletins)."""
+    `sentences` are the spans `SENTENCE` found in `text` from the body start (the prose loop's, reused
+    rather than scanned again).
+    """
     if ctx.genre == BULLETIN:
         return
     spans = sorted((d.start, d.end) for d in drafts)
     starts = [s for s, _ in spans]
     tasks: list[Item] = []
-    for m in _TASK_SENTENCE.finditer(text, ctx.body_start):
-        section = ctx.section(m.start())
-        if section == "review" or not is_commitment(m.group(), in_plan=section == "plan"):
+    for s_start, s_end in sentences:
+        section = ctx.section(s_start)
+        if section == "review" or not is_commitment(text[s_start:s_end], in_plan=section == "plan"):
             continue
-        lo = bisect_left(starts, m.start())  # items never start before their sentence
-        hi = bisect_left(starts, m.end())
+        lo = bisect_left(starts, s_start)  # items never start before their sentence
+        hi = bisect_left(starts, s_end)
         covered = spans[lo:hi]
-        for a, b in uncovered_runs(text, m.start(), m.end(), covered):
+        for a, b in uncovered_runs(text, s_start, s_end, covered):
             if b - a >= 4:
                 tasks.append(Item(kind="task", text="", start=a, end=b, rule="task", confidence=task_confidence()))
     drafts.extend(tasks)
@@ -99,9 +102,26 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 _HEADER_BLOCK = re.compile(r"^SOURCE:[^\n]*\n(?:[A-Z]+:[^\n]*\n)*\n", re.MULTILINE)
 
 
+def _header_starts(text: str) -> list[int]:
+    """Where `_HEADER_BLOCK` matches, as its ``finditer`` would find them.
+
+    Found from ``str.find("SOURCE:")``: the pattern opens on a line-start anchor, which gives the regex
+    engine no first character to skip to, so a plain ``finditer`` tries every position of the text.
+    """
+    starts: list[int] = []
+    end = 0
+    p = text.find("SOURCE:")
+    while p >= 0:
+        if p >= end and (m := _HEADER_BLOCK.match(text, p)) is not None:  # ^ checks the line start
+            starts.append(p)
+            end = m.end()
+        p = text.find("SOURCE:", p + 1)
+    return starts
+
+
 def _documents(text: str) -> list[tuple[int, int]]:
     """Spans of the documents in a text: one, or one per header block when several were concatenated."""
-    starts = [m.start() for m in _HEADER_BLOCK.finditer(text)]
+    starts = _header_starts(text)
     if len(starts) <= 1:
         return [(0, len(text))]
     bounds = [0, *starts[1:], len(text)] if starts[0] < 40 else [0, *starts, len(text)]
@@ -127,8 +147,10 @@ def _draft_document(
             )
         )
     flowing = _join_soft_breaks(text)
+    sentences: list[tuple[int, int]] = []
     for m in SENTENCE.finditer(flowing, ctx.body_start):
-        if _inside(m.start(), consumed):
+        sentences.append(m.span())
+        if consumed and _inside(m.start(), consumed):  # most documents have no table
             continue
         if m.start() == 0 or flowing[m.start() - 1] == "\n":
             ctx.carry_sub = None  # a new paragraph: no period carries into it
@@ -138,7 +160,7 @@ def _draft_document(
             sub = sentence_sub_period(sentence)
             if sub:
                 ctx.carry_sub = cumulative(ctx, sub, sentence)
-    _add_tasks(ctx, flowing, drafts)
+    _add_tasks(ctx, flowing, drafts, sentences)
     _assign_regions(ctx, text, drafts, region)
     return drafts
 

@@ -42,18 +42,21 @@ def cumulative(ctx: DocumentContext, sub: str, sentence: str) -> str:
 
 def period_of(ctx: DocumentContext, sentence: str, pos: int) -> str | None:
     """ISO-like period code: 2022, 2022H1, 2022Q3, 2022M01-M09, 2021-2025."""
-    m = BY_YEAR.search(sentence)
+    # Every pattern below names a year (年), a plan (十四五) or a month (月): a sentence without the
+    # character is not searched (this runs for every sentence with a figure).
+    has_year = "年" in sentence
+    m = BY_YEAR.search(sentence) if has_year else None
     if m:
         return m.group(1)
-    f = FYP_RE.search(sentence)
+    f = FYP_RE.search(sentence) if "五" in sentence else None
     if f:
         a, b = FYP[f.group(1)]
         return str(b) if f.group(0).endswith("末") else f"{a}-{b}"
-    lead = _YEAR_LEAD.search(sentence)
+    lead = _YEAR_LEAD.search(sentence) if has_year else None
     year = int(lead.group(1)) if lead else ctx.period_year(pos)
     if year is None:
         return None
-    m2 = _MONTHS.search(sentence)
+    m2 = _MONTHS.search(sentence) if "月" in sentence else None
     if m2 and m2.group(1) != "12":
         return f"{year}M01-M{int(m2.group(1)):02d}"
     sub = sentence_sub_period(sentence) if ("季" in sentence or "半年" in sentence) else None

@@ -18,6 +18,11 @@ _CN = "[零〇一二两三四五六七八九十百千万亿]"
 _CN_NUM = f"{_CN}+(?:点[零〇一二三四五六七八九]+)?"
 _AR_NUM = r"\d+(?:\.\d+)?"
 _DASH = r"(?:-|~|～|—|–|至|到)"
+# The same numbers with the first character written as a class of its own (``\d\d*`` for ``\d+``): a
+# pattern whose first element is a character class lets the regex engine skip ahead to the candidates;
+# one that opens on a repeat gets a match attempt at every position of the clause.
+_AR_NUM_LEAD = r"\d\d*(?:\.\d+)?"
+_CN_NUM_LEAD = f"{_CN}{_CN}*(?:点[零〇一二三四五六七八九]+)?"
 _CJK_AT = re.compile(r"[\u4e00-\u9fff]")
 _CN_AFTER_OK = re.compile(r"以上|左右|以内|以下|上下|大关|的(?:目标|增长|水平)")
 
@@ -46,6 +51,7 @@ class _Patterns:
     chinese: re.Pattern[str]
     special: re.Pattern[str]
     more_unit: re.Pattern[str]
+    after_first: frozenset[str]  # first characters of the qualifiers after a number (以上, 左右 ...)
 
 
 @cache
@@ -53,11 +59,11 @@ def _patterns() -> _Patterns:
     lex = lexicon()
     unit = lex.unit_pattern
     arabic = re.compile(
-        rf"(?P<num>{_AR_NUM})[ \t]*(?:(?P<u1>%|‰|万亿|亿|万)?[ \t]*{_DASH}[ \t]*(?P<num2>{_AR_NUM}))?"
+        rf"(?P<num>{_AR_NUM_LEAD})[ \t]*(?:(?P<u1>%|‰|万亿|亿|万)?[ \t]*{_DASH}[ \t]*(?P<num2>{_AR_NUM}))?"
         rf"(?P<more>多|余)?[ \t]*(?P<unit>{unit})?"
     )
     chinese = re.compile(
-        rf"(?P<num>{_CN_NUM})(?:{_DASH}(?P<num2>{_CN_NUM}))?(?P<more>多|余)?(?P<unit>{unit})"
+        rf"(?P<num>{_CN_NUM_LEAD})(?:{_DASH}(?P<num2>{_CN_NUM}))?(?P<more>多|余)?(?P<unit>{unit})"
     )
     special = re.compile(
         rf"百分之(?P<pct>{_CN_NUM}|{_AR_NUM})(?:{_DASH}(?:百分之)?(?P<pct2>{_CN_NUM}|{_AR_NUM}))?"
@@ -67,7 +73,7 @@ def _patterns() -> _Patterns:
         rf"|(?P<mag>[一二两三四五六七八九]?[十百千]?(?:亿|万))(?=\s*大\s*关)"
     )
     more_unit = re.compile(rf"(?:多|余)(?P<unit>{alternation(lex.list('units', 'base'))})")
-    return _Patterns(arabic, chinese, special, more_unit)
+    return _Patterns(arabic, chinese, special, more_unit, frozenset(w[0] for w in lex.comparators_after))
 
 
 def _after_qualifier(lex: Lexicon, text: str, pos: int) -> tuple[str | None, int]:
@@ -89,7 +95,17 @@ def may_hold_quantity(text: str) -> bool:
 # a digit, or a character every special pattern needs (百分之, 成, 翻番, 一半, 大关).
 _QUICK = re.compile(r"[\d百成番半关]")
 _SPECIAL_QUICK = re.compile(r"[百成番半关]")
-_DIGIT = re.compile(r"\d")
+
+
+def _may_hold_special(clause: str) -> bool:
+    """Can the special pattern match? Each branch needs 百分之, 成, 番, 一半 or 关 (大关).
+
+    Tighter than `_SPECIAL_QUICK` (个百分点 holds 百 but no 百分之): the special pattern has no
+    first-character set, so a clause it scans costs a match attempt at every position.
+    """
+    return "百分之" in clause or "成" in clause or "番" in clause or "一半" in clause or "关" in clause
+
+
 _CN_QUICK = re.compile(r"[零〇一二两三四五六七八九十百千]")
 
 
@@ -107,7 +123,7 @@ def find_mentions(clause: str) -> list[Mention]:
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    specials = pats.special.finditer(clause) if _SPECIAL_QUICK.search(clause) else ()
+    specials = pats.special.finditer(clause) if _may_hold_special(clause) else ()
     for m in specials:
         if not free(m.start(), m.end()):
             continue
@@ -145,38 +161,48 @@ def find_mentions(clause: str) -> list[Mention]:
         found.append(Mention(m.start(), end, value, high, unit, comp, False, "", True, fixed))
         taken.append((m.start(), end))
 
-    arabics = pats.arabic.finditer(clause) if _DIGIT.search(clause) else ()
+    n_special = len(found)
+    arabics = pats.arabic.finditer(clause)  # opens on \d: a text without digits is one fast scan
     check_arabic = bool(taken)  # Arabic matches never overlap each other, only a special pattern
+    after_at = lex.after_re.match
+    after_first = pats.after_first
+    comparators_after = lex.comparators_after
     for m in arabics:
-        s, e = m.start(), m.end()
+        s, e = m.span()
         if check_arabic and not free(s, e):
             continue
-        num, num2, unit = m.group("num"), m.group("num2"), m.group("unit")
-        u1 = m.group("u1")
+        # One call for all groups (this loop runs for every number of the text): num, u1, num2, more, unit.
+        num, u1, num2, more_word, unit_word = m.groups()
+        unit = unit_word
         if unit is None and u1 and num2:  # "6%-6.5" without a closing unit
             unit = u1
-        if m.group("unit"):
-            e = m.end("unit")
-        elif m.group("more"):
-            e = m.end("more")
+        if unit_word:
+            e = m.end(5)
+        elif more_word:
+            e = m.end(4)
         else:
-            e = m.end("num2") if num2 else m.end("num")
+            e = m.end(3) if num2 else m.end(1)
         value = float(num)
         high = float(num2) if num2 else None
         if high is not None and ((u1 is not None and not (unit or "").startswith(u1)) or high < value):
             high = None
-            e = m.end("num")
+            e = m.end(1)
             unit = u1
-        more = bool(m.group("more"))
+        more = bool(more_word)
         if unit in ("万", "亿", "万亿") and (mm := pats.more_unit.match(clause, e)):
             unit, more, e = unit + mm.group("unit"), True, mm.end()  # 24万多亩
-        comp, n = _after_qualifier(lex, clause, e)
-        e += n
+        # A qualifier glued after the quantity (以上, 左右...), as `_after_qualifier`.
+        qa = after_at(clause, e) if clause[e : e + 1] in after_first else None
+        comp = None
+        if qa is not None:
+            comp = comparators_after[qa.group()]
+            e = qa.end()
         if high is not None:
             comp = "range"
         found.append(Mention(s, e, value, high, unit, comp, more, "", False))
         taken.append((s, e))
 
+    n_before_chinese = len(found)
     chineses = pats.chinese.finditer(clause) if _CN_QUICK.search(clause) else ()
     for m in chineses:
         s, e = m.start(), m.end()
@@ -212,5 +238,6 @@ def find_mentions(clause: str) -> list[Mention]:
         found.append(Mention(s, e, value, high, unit, comp, bool(m.group("more")), "", True))
         taken.append((s, e))
 
-    found.sort(key=lambda x: x.start)
+    if n_special or len(found) > n_before_chinese:  # Arabic matches alone come in order already
+        found.sort(key=lambda x: x.start)
     return found

@@ -37,7 +37,7 @@ from targetboard.accountability.scoring import (
 from targetboard.errors import ImportRejected, Invalid, NotFound
 from targetboard.ingest.problems import Problem
 from targetboard.services.actors import Actor, require_region
-from targetboard.services.ledgers import LedgerCounts, counts_by_unit
+from targetboard.services.ledgers import LedgerCounts, counts_by_unit, with_ledger_actuals
 from targetboard.store import Database
 from targetboard.store.models import Assignment, Snapshot, Target, Unit
 from targetboard.store.regions import find_region, units_of
@@ -89,7 +89,8 @@ def gather_inputs(db: Database, scheme: Scheme, *, region: str, year: int, as_of
     with db.read() as s:
         reg = find_region(s, region)
         subjects = {u.name: u.name for u in units_of(s, reg) if u.kind == scheme.subjects}
-        rows = {r.target_id: r for r in status_rows(s, region=reg, year=year, as_of=as_of)}
+        rows = {r.target_id: r for r in with_ledger_actuals(s, status_rows(s, region=reg, year=year, as_of=as_of),
+                                                            as_of=as_of, today=day)}
         leads = dict(s.execute(select(Assignment.plan_item_id, Unit.name).join(Unit, Unit.id == Assignment.unit_id)
                                .where(Assignment.ended_at.is_(None), Assignment.role == "lead")).all())
         by_indicator: dict[str, list[tuple[int, str, str, str, str, float, str | None]]] = {}

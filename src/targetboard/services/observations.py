@@ -8,7 +8,6 @@ for the write alone and each one's revisions record exactly the values it replac
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from targetboard.ingest.problems import RecordKey
 from targetboard.model.items import Item
 from targetboard.model.observation import ObservationRecord
 from targetboard.services.actors import Actor, require_region
+from targetboard.services.review import current_fields
 from targetboard.store import Database
 from targetboard.store import imports as store_imports
 from targetboard.store.audit import record
@@ -188,8 +188,9 @@ def store_outcomes(db: Database, actor: Actor, plan_id: int, item_ids: list[int]
         plan = get_plan(s, plan_id)
         require_region(actor, plan.region)
         region_code, year, doc_name, doc_id = plan.region.code, plan.year, plan.document.name, plan.document_id
-        rows = [(i, json.loads(i.extracted)) for i in plan.items
-                if i.kind == "outcome" and i.review_state == "accepted" and i.extracted
+        # the reviewed fields (an edited outcome stores what the reviewer wrote, an added one counts too)
+        rows = [(i, current_fields(s, i).as_dict()) for i in plan.items
+                if i.kind == "outcome" and i.review_state == "accepted"
                 and (item_ids is None or i.id in item_ids)]
         names = region_names(s)
     if not rows:

@@ -10,6 +10,7 @@ office cannot open safely (checked by content, not only by the name).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -60,7 +61,10 @@ class DueReport:
     item_id: int
     item_text: str
     period: str
-    reason: str  # overdue, returned
+    reason: str  # overdue, returned; due (within the grace days) when asked for
+    due: date | None = None  # the day the report was (or is) due
+    comment: str = ""  # the supervisor's comment on a returned report
+    unit_id: int | None = None
 
 
 def _evidence(files: list[tuple[str, bytes]]) -> list[tuple[str, str, bytes]]:
@@ -177,42 +181,63 @@ def review_report(db: Database, actor: Actor, report_id: int, *, accept: bool, c
         return _view(s, report)
 
 
-def _periods(every: str, year: int, today: date) -> list[tuple[str, date]]:
-    """The reporting periods of `year` whose grace days have passed by `today`, with their due dates."""
+def _periods(every: str, year: int, today: date, *, upcoming: bool = False) -> list[tuple[str, date]]:
+    """The reporting periods of `year` whose grace days have passed by `today`, with their due dates.
+
+    With `upcoming`, also the periods that have ended but are still within their grace days (due soon).
+    """
     out = []
     codes = [f"{year}M{m:02d}" for m in range(1, 13)] if every == "month" else [f"{year}Q{q}" for q in range(1, 5)]
     for code in codes:
         p = Period.parse(code)
         end = date(p.year + (p.last_month == 12), p.last_month % 12 + 1, 1) - timedelta(days=1)
         due = end + timedelta(days=GRACE_DAYS)
-        if due < today:
+        if due < today or (upcoming and end < today):
             out.append((code, due))
     return out
 
 
-def reports_due(db: Database, *, region: str, today: date) -> list[DueReport]:
-    """Every report owed in a region's plans as of `today`: overdue ones and returned ones, by unit."""
+def owed_reports(s: Session, *, today: date, region_ids: Collection[int] | None = None,
+                 unit_ids: Collection[int] | None = None, upcoming: bool = False) -> list[DueReport]:
+    """The reports owed on `today` in the plans of `region_ids` (None: every region), for the lead units
+    among `unit_ids` (None: every unit): overdue, returned and, with `upcoming`, due within the grace days.
+
+    One query for the assignments and one for the reports, whatever the number of units: reminders ask
+    this for a whole city at once.
+    """
+    q = (select(PlanItem, Plan, Unit)
+         .join(Plan, Plan.id == PlanItem.plan_id)
+         .join(Assignment, Assignment.plan_item_id == PlanItem.id)
+         .join(Unit, Unit.id == Assignment.unit_id)
+         .where(Assignment.ended_at.is_(None), Assignment.role == "lead",
+                PlanItem.kind.in_(("task", "target")), PlanItem.review_state != "rejected")
+         .order_by(Unit.name, PlanItem.position))
+    if region_ids is not None:
+        q = q.where(Plan.region_id.in_(list(region_ids)))
+    if unit_ids is not None:
+        q = q.where(Unit.id.in_(list(unit_ids)))
+    rows = s.execute(q).all()
+    reports = {(r.plan_item_id, r.unit_id, r.period): r for r in s.scalars(
+        select(ProgressReport).where(ProgressReport.plan_item_id.in_([i.id for i, _, _ in rows])))}
+    out: list[DueReport] = []
+    for item, plan, unit in rows:
+        for code, due in _periods(plan.report_every, plan.year, today, upcoming=upcoming):
+            report = reports.get((item.id, unit.id, code))
+            if report is None:
+                reason = "overdue" if due < today else "due"
+                out.append(DueReport(unit.name, item.id, item.text or "", code, reason, due, "", unit.id))
+            elif report.state == "returned":
+                out.append(DueReport(unit.name, item.id, item.text or "", code, "returned", due, report.comment,
+                                     unit.id))
+    return out
+
+
+def reports_due(db: Database, *, region: str, today: date, upcoming: bool = False) -> list[DueReport]:
+    """Every report owed in a region's plans as of `today`: overdue ones and returned ones, by unit
+    (with `upcoming`, also those due within their grace days)."""
     with db.read() as s:
         reg: Region = find_region(s, region)
-        q = (select(PlanItem, Plan, Unit)
-             .join(Plan, Plan.id == PlanItem.plan_id)
-             .join(Assignment, Assignment.plan_item_id == PlanItem.id)
-             .join(Unit, Unit.id == Assignment.unit_id)
-             .where(Plan.region_id == reg.id, Assignment.ended_at.is_(None), Assignment.role == "lead",
-                    PlanItem.kind.in_(("task", "target")), PlanItem.review_state != "rejected")
-             .order_by(Unit.name, PlanItem.position))
-        rows = s.execute(q).all()
-        reports = {(r.plan_item_id, r.unit_id, r.period): r.state for r in s.scalars(
-            select(ProgressReport).where(ProgressReport.plan_item_id.in_([i.id for i, _, _ in rows])))}
-        out: list[DueReport] = []
-        for item, plan, unit in rows:
-            for code, _due in _periods(plan.report_every, plan.year, today):
-                state = reports.get((item.id, unit.id, code))
-                if state is None:
-                    out.append(DueReport(unit.name, item.id, item.text or "", code, "overdue"))
-                elif state == "returned":
-                    out.append(DueReport(unit.name, item.id, item.text or "", code, "returned"))
-        return out
+        return owed_reports(s, today=today, region_ids=[reg.id], upcoming=upcoming)
 
 
 # --- what one person sees of the reports (pages, API) ---------------------------------------------
@@ -252,13 +277,12 @@ def reports_for(db: Database, actor: Actor, *, region: str, state: str | None = 
         return [ReportRow(_view(s, r), text or "", r.submitted_by, r.submitted_at) for r, text in s.execute(q).all()]
 
 
-def due_for(db: Database, actor: Actor, *, region: str, today: date) -> list[DueReport]:
-    """`reports_due` narrowed to what `actor` answers for: a unit editor sees its own units' only."""
+def due_for(db: Database, actor: Actor, *, region: str, today: date, upcoming: bool = True) -> list[DueReport]:
+    """The region's owed reports (`owed_reports`) that `actor` answers for or oversees: a unit editor its
+    own units' only; with `upcoming`, also those due within their grace days."""
     with db.read() as s:
         reg = find_region(s, region)
-        units = _scope(s, actor, reg)
-        names = None if units is None else {u.name for u in s.scalars(select(Unit).where(Unit.id.in_(units)))}
-    return [d for d in reports_due(db, region=region, today=today) if names is None or d.unit in names]
+        return owed_reports(s, today=today, region_ids=[reg.id], unit_ids=_scope(s, actor, reg), upcoming=upcoming)
 
 
 def evidence_file(db: Database, actor: Actor, report_id: int, sha256: str) -> tuple[str, str, bytes]:

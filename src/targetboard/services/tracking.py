@@ -15,6 +15,7 @@ from targetboard.errors import Invalid, NotFound, Where
 from targetboard.ingest.periods import parse_period_text
 from targetboard.model.period import Period
 from targetboard.services.actors import Actor, require_region
+from targetboard.services.ledgers import with_ledger_actuals
 from targetboard.store import Database
 from targetboard.store.regions import find_region
 from targetboard.store.snapshots import create_snapshot, digest, get_snapshot, observations_of
@@ -55,7 +56,7 @@ def target_statuses(db: Database, *, region: str | None = None, year: int | None
     with db.read() as s:
         reg = find_region(s, region) if region else None
         rows = status_rows(s, region=reg, year=year, as_of=code, thresholds=thresholds)
-        return list(rows)
+        return with_ledger_actuals(s, rows, as_of=code, thresholds=thresholds)  # count targets fed by a ledger
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def freeze_statuses(db: Database, actor: Actor, *, region: str, year: int, as_of
     with db.write("snapshots") as s:  # one transaction: results and inputs are read from the same state
         reg = find_region(s, region)
         require_region(actor, reg)
-        rows = status_rows(s, region=reg, year=year, as_of=code, thresholds=chosen)
+        rows = with_ledger_actuals(s, status_rows(s, region=reg, year=year, as_of=code, thresholds=chosen),
+                                   as_of=code, thresholds=chosen)
         tracked = [r for r in rows if r.status is not None]
         targets = [{"target_id": r.target_id, "item_id": r.item_id, "text": r.item_text, "metric": r.metric,
                     "comparator": r.comparator, "value": r.value, "unit": r.unit} for r in rows]

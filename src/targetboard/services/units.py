@@ -41,6 +41,7 @@ class UnitWork:
     plan: PlanSummary | None
     items: list[NodeView]
     indicators: list[EntryIndicator]
+    may_enter: bool = False  # whether the actor may enter this unit's figures (its editors, supervisors, admins)
 
 
 def _view(u: Unit) -> UnitView:
@@ -76,8 +77,9 @@ def unit_work(db: Database, actor: Actor, unit_id: int, *, as_of: str | None = N
             raise Forbidden(f"{actor.name} 无权查看{unit.name}的事项", f"{actor.name} may not see {unit.name}'s items")
         view = _view(unit)
     plans = show_plans(db, region=view.region_code, as_of=as_of, thresholds=thresholds)
+    may_enter = actor.role in ("admin", "supervisor") or (actor.role == "unit_editor" and unit_id in actor.unit_ids)
     if not plans:
-        return UnitWork(view, None, [], [])
+        return UnitWork(view, None, [], [], may_enter)
     plan = max(plans, key=lambda p: (p.summary.year, p.summary.id))
     items = [n for n in plan.nodes
              if n.kind in WORK_KINDS and view.name in (n.lead_unit, *n.support_units)]
@@ -87,4 +89,4 @@ def unit_work(db: Database, actor: Actor, unit_id: int, *, as_of: str | None = N
         ind = catalog.find(n.metric) if n.kind == "target" and n.metric else None
         if ind is not None and ind.name not in seen:
             seen[ind.name] = EntryIndicator(ind.name, ind.unit, ind.kind == "flow_ytd")
-    return UnitWork(view, plan.summary, items, list(seen.values()))
+    return UnitWork(view, plan.summary, items, list(seen.values()), may_enter)

@@ -7,6 +7,7 @@ permission is checked the same way whichever door a change comes through.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, timedelta
@@ -16,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from targetboard.errors import Conflict, Forbidden, Invalid, NotFound
+from targetboard.errors import Conflict, Forbidden, Invalid, NotFound, Where
 from targetboard.services.actors import Actor
 from targetboard.settings import default_actor
 from targetboard.store import Database
@@ -42,12 +43,27 @@ class UserView:
     units: tuple[str, ...]
     is_active: bool
     has_password: bool
+    email: str | None = None  # where the unit's reminders go
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符",
                       f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def check_email(email: str | None) -> str | None:
+    """An e-mail address as stored (trimmed), None for none; Invalid for what cannot be one."""
+    if email is None or not email.strip():
+        return None
+    value = email.strip()
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise Invalid(f"电子邮箱 {value!r} 格式不正确", f"e-mail address {value!r} is not valid",
+                      where=Where(field="email"))
+    return value
 
 
 def _check_role(role: str) -> None:
@@ -72,7 +88,7 @@ def _view(s: Session, user: User) -> UserView:
                             .where(Membership.user_id == user.id).order_by(Unit.name)))
     region = s.get(Region, user.region_id) if user.region_id else None
     return UserView(user.id, user.username, user.display_name, user.role, region.name if region else None, units,
-                    user.is_active, user.password_hash is not None)
+                    user.is_active, user.password_hash is not None, user.email)
 
 
 def _actor(s: Session, user: User) -> Actor:
@@ -80,10 +96,12 @@ def _actor(s: Session, user: User) -> Actor:
 
 
 def add_user(db: Database, actor: Actor, username: str, *, role: str, display_name: str | None = None,
-             password: str | None = None, region: str | None = None, units: Sequence[str] = ()) -> UserView:
+             password: str | None = None, region: str | None = None, units: Sequence[str] = (),
+             email: str | None = None) -> UserView:
     """Create an account; a unit editor needs a region and at least one of its units."""
     actor.require()  # admins only
     _check_role(role)
+    address = check_email(email)
     name = username.strip()
     if not name or len(name) > 64 or any(c.isspace() for c in name):
         raise Invalid("用户名不能为空、不能含空格、最多 64 个字符", "username: 1-64 characters, no spaces")
@@ -100,7 +118,7 @@ def add_user(db: Database, actor: Actor, username: str, *, role: str, display_na
         user = User(username=name, display_name=(display_name or name)[:64], role=role,
                     region_id=reg.id if reg else None, is_active=True, failed_logins=0,
                     password_hash=_hasher.hash(password) if password else None,
-                    password_changed_at=utcnow() if password else None)
+                    password_changed_at=utcnow() if password else None, email=address)
         s.add(user)
         s.flush()
         for unit_name in units:
@@ -108,7 +126,7 @@ def add_user(db: Database, actor: Actor, username: str, *, role: str, display_na
             s.add(Membership(user_id=user.id, unit_id=find_unit(s, unit_name, reg).id))
         s.flush()
         record(s, "user.add", "user", user.username, actor=actor.name, role=role,
-               region=reg.name if reg else None, units=list(units))
+               region=reg.name if reg else None, units=list(units), email=address)
         return _view(s, user)
 
 
@@ -136,6 +154,18 @@ def set_active(db: Database, actor: Actor, username: str, active: bool) -> UserV
             raise Invalid("不能停用自己的账号", "you cannot disable your own account")
         user.is_active = active
         record(s, "user.enable" if active else "user.disable", "user", user.username, actor=actor.name)
+        return _view(s, user)
+
+
+def set_email(db: Database, actor: Actor, username: str, email: str | None) -> UserView:
+    """Set (or, with None or "", clear) the address a user's unit reminders go to; admins, or the user."""
+    address = check_email(email)
+    if actor.name != username.strip() or actor.user_id is None:
+        actor.require()
+    with db.write("users") as s:
+        user = _get(s, username)
+        old, user.email = user.email, address
+        record(s, "user.email", "user", user.username, actor=actor.name, old=old, new=address)
         return _view(s, user)
 
 

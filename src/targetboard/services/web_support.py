@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -184,3 +185,42 @@ def item_source(db: Database, item_id: int) -> ItemSource:
         plan: Plan = item.plan
         return ItemSource(item.id, plan.id, plan.region.name, plan.year, item.kind, item.text, item.start, item.end,
                           plan.document.name, plan.document.text)
+
+
+# --- a document with its items highlighted ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of a document's text that the same items cover, with its offsets in the original text.
+
+    The pages render every segment as its own element carrying `start` and `end`, so a script can turn a
+    selection in the rendered page back into offsets of the original text whatever the highlighting
+    added around it. A carriage return is a segment of its own with no visible text: the HTML parser
+    would fold CR LF into LF and shift every later offset.
+    """
+
+    start: int
+    end: int
+    text: str
+    item_ids: tuple[int, ...] = ()  # innermost (shortest) first
+    cr: bool = False
+
+
+def document_segments(text: str, spans: list[tuple[int, int, int]]) -> list[Segment]:
+    """`text` cut at every item boundary and carriage return; `spans` are (item id, start, end)."""
+    cuts = {0, len(text)}
+    for _, a, b in spans:
+        if 0 <= a < b <= len(text):
+            cuts.update((a, b))
+    cuts.update(i for i, c in enumerate(text) if c == "\r")
+    cuts.update(i + 1 for i, c in enumerate(text) if c == "\r")
+    bounds = sorted(cuts)
+    by_length = sorted(spans, key=lambda s: (s[2] - s[1], s[1]))
+    out: list[Segment] = []
+    for a, b in pairwise(bounds):
+        if a >= b:
+            continue
+        piece = text[a:b]
+        covering = tuple(i for i, s, e in by_length if s <= a and b <= e)
+        out.append(Segment(a, b, piece, covering, cr=piece == "\r"))
+    return out

@@ -324,6 +324,7 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email: Mapped[str | None] = mapped_column(String(254))  # where the unit's reminders go
 
 
 class Membership(Base):
@@ -413,6 +414,51 @@ class LedgerEvent(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     actor: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The day the step happened (开工 on 2022-05-10), which may be before it was recorded; None: `at`'s day.
+    effective_on: Mapped[date | None] = mapped_column(Date)
+
+
+class TargetLedgerLink(Base):
+    """A count target whose actual comes from a ledger: the region's entries of `kind` that reached `state`.
+
+    Why a rule and not `ledger_entry.plan_item_id` on each entry: a count target (百亿级企业达3家以上,
+    力争30亿元以上项目…) counts whatever entries qualify, including ones added to the ledger later; linking
+    entries one by one would go stale with the next import. `filters` (JSON list of [field, op, value])
+    narrows the entries by their sheet columns (总投资（亿元） >= 30).
+    """
+
+    __tablename__ = "target_ledger_link"
+    __table_args__ = (CheckConstraint(_in("kind", LEDGER_KINDS), name="kind"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(24))
+    filters: Mapped[str] = mapped_column(Text, default="[]")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+REMINDER_REASONS = ("due", "overdue", "returned")
+
+
+class ReminderLog(Base):
+    """One reminder sent: which report (item, period, why) to which address on which day.
+
+    The unique key includes the day, so running `report remind` twice a day sends nothing new.
+    """
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("recipient", "plan_item_id", "period", "reason", "day"),
+                      CheckConstraint(_in("reason", REMINDER_REASONS), name="reason"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(254))
+    day: Mapped[date] = mapped_column(Date)
+    sent_by: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 REPORT_STATES = ("submitted", "accepted", "returned")

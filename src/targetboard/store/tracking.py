@@ -103,7 +103,7 @@ def status_rows(
         .join(PlanItem, PlanItem.id == Target.plan_item_id)
         .join(Plan, Plan.id == PlanItem.plan_id)
         .join(Region, Region.id == Plan.region_id)
-        .where(PlanItem.review_state != "rejected")
+        .where(PlanItem.review_state == "accepted")
         .order_by(Plan.id, PlanItem.position)
     )
     # The plans first, as a subquery: filtering on the joined plan let SQLite scan every target of the
@@ -213,7 +213,7 @@ def check_claims(session: Session, plan: Plan) -> list[ClaimRow]:
     parent = session.get(Region, region.parent_id) if region.parent_id else None
     out: list[ClaimRow] = []
     q = (select(Claim, PlanItem).join(PlanItem, PlanItem.id == Claim.plan_item_id)
-         .where(PlanItem.plan_id == plan.id, Claim.kind == "ranking", PlanItem.review_state != "rejected")
+         .where(PlanItem.plan_id == plan.id, Claim.kind == "ranking", PlanItem.review_state == "accepted")
          .order_by(PlanItem.position))
     for claim, item in session.execute(q).all():
         ind = session.get(IndicatorRow, claim.indicator_id) if claim.indicator_id else None

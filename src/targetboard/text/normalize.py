@@ -29,27 +29,34 @@ import opencc
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _DIGIT = "0-9０-９"
-#: One alternation; the named group says which step applies. Each branch starts with a character
-#: class (no look-behind), so the regex engine can skip ahead on its first-character set; what must
-#: stand *before* a match (a CJK character before a gloss, a digit before a separator) is checked in
-#: Python on the few candidates.
-_EDITS = re.compile(
-    rf"(?P<gloss>[(（][a-z{_TONED}]{{0,7}}[)）])"
-    r"|(?P<junk>[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff])"
-    rf"|(?P<sep>[,，](?=[{_DIGIT}]{{3}}(?![{_DIGIT}])))"
-    rf"|(?P<dot>[·•・․](?=[{_DIGIT}]))"
+_HOST = r"\u3400-\u9fff\uf900-\ufaff"  # a CJK character: what a pinyin gloss follows
+_JUNK = r"\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff"
+_DOTS = "·•・․"
+#: Where an edit starts: a pinyin gloss (its parenthesis after a CJK character), a junk character, a
+#: thousands separator between digits (three digits after it, no fourth), an odd decimal mark between
+#: digits. What must stand before or after is a look-around, so only real edits are found, and the
+#: pattern opens on one character class, so the regex engine skips to candidates in C (a pattern
+#: opening on an alternation of groups gets a full match attempt at every position, and testing every
+#: comma of a Chinese text in Python costs more than the whole scan).
+_EDIT_AT = re.compile(
+    rf"[(（{_JUNK},，{_DOTS}]"
+    rf"(?:(?<=[{_HOST}][(（])(?=[a-z{_TONED}]{{0,7}}[)）])|(?<=[{_JUNK}])"
+    rf"|(?<=[{_DIGIT}][,，])(?=[{_DIGIT}]{{3}}(?![{_DIGIT}]))|(?<=[{_DIGIT}][{_DOTS}])(?=[{_DIGIT}]))"
 )
-_GLOSS_HOST = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_DIGIT_RE = re.compile(f"[{_DIGIT}]")
+#: The gloss itself, from its opening parenthesis: ``(guó)``.
+_GLOSS = re.compile(rf"[(（][a-z{_TONED}]{{0,7}}[)）]")
 
 
 @cache
-def _nfkc_tables() -> tuple[dict[int, str], re.Pattern[str] | None]:
-    """Split NFKC into a length-preserving ``str.translate`` table and a regex of the rest.
+def _nfkc_tables() -> tuple[dict[int, str], re.Pattern[str], re.Pattern[str] | None]:
+    """Split NFKC into a length-preserving 1:1 table (with a class of its keys) and a regex of the rest.
 
-    Most NFKC changes in Chinese text (full-width ``，１２％``) map one character to one, which
-    ``str.translate`` does at C speed without touching offsets; only the few that expand or vanish
-    (``①`` -> ``1`` is 1:1, ``㎡`` -> ``m2`` is not) need to be recorded as edits.
+    Most NFKC changes in Chinese text (full-width ``，１２％``) map one character to one, which never
+    touches offsets; only the few that expand or vanish (``①`` -> ``1`` is 1:1, ``㎡`` -> ``m2`` is not)
+    need to be recorded as edits. The 1:1 changes are applied by a regex over the table's keys rather
+    than ``str.translate``: for non-ASCII text ``translate`` looks every character up in the dict (an int
+    object and a hash per character), while the class test skips the unchanged CJK characters in C and
+    only the few full-width characters reach Python.
     """
     one: dict[int, str] = {}
     multi: list[str] = []
@@ -66,7 +73,21 @@ def _nfkc_tables() -> tuple[dict[int, str], re.Pattern[str] | None]:
             multi.append(ch)
     # Keep the separators that the edit regex recognises; ideographic space becomes a plain space.
     pattern = re.compile("[" + "".join(re.escape(c) for c in multi) + "]") if multi else None
-    return one, pattern
+    return one, re.compile(_char_class(sorted(one)) + "+"), pattern
+
+
+def _char_class(cps: list[int]) -> str:
+    """A regex character class of the sorted code points `cps`, runs written as ranges."""
+    parts: list[str] = []
+    k = 0
+    while k < len(cps):
+        j = k
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        a, b = chr(cps[k]), chr(cps[j])
+        parts.append(re.escape(a) if j == k else f"{re.escape(a)}-{re.escape(b)}")
+        k = j + 1
+    return "[" + "".join(parts) + "]"
 
 
 @cache
@@ -124,6 +145,8 @@ class NormalizedText:
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised span to the original span that produced it."""
+        if not self._norm_starts and start >= 0:  # no length-changing edit (most texts): same offsets
+            return (start, end) if end > start else (start, start)
         s = self.orig_start(start)
         if end <= start:
             return s, s
@@ -163,7 +186,7 @@ def _t2s_raw(text: str) -> str:
 
 def normalize(text: str) -> NormalizedText:
     """Normalise `text` (see the module docstring); the result maps spans back to `text`."""
-    one, multi = _nfkc_tables()
+    one, one_re, multi = _nfkc_tables()
     pieces: list[str] = []
     ns: list[int] = []
     ne: list[int] = []
@@ -174,15 +197,17 @@ def normalize(text: str) -> NormalizedText:
 
     def edits() -> list[tuple[int, int, str]]:
         found: list[tuple[int, int, str]] = []
-        for m in _EDITS.finditer(text):
-            group = m.lastgroup
-            start = m.start()
-            if group != "junk":
-                before = text[start - 1] if start else ""
-                host = _GLOSS_HOST if group == "gloss" else _DIGIT_RE
-                if not before or not host.match(before):
+        gloss_at = _GLOSS.match
+        for c in _EDIT_AT.finditer(text):
+            start = c.start()
+            ch = text[start]
+            if ch in "(（":
+                g = gloss_at(text, start)  # matches: the look-ahead checked the gloss
+                if g is None:
                     continue
-            found.append((start, m.end(), "." if group == "dot" else ""))
+                found.append((start, g.end(), ""))  # no edit starts inside a gloss (letters only)
+            else:
+                found.append((start, start + 1, "." if ch in _DOTS else ""))
         if multi is not None:
             for m in multi.finditer(text):
                 found.append((m.start(), m.end(), unicodedata.normalize("NFKC", m.group())))
@@ -203,7 +228,8 @@ def normalize(text: str) -> NormalizedText:
         pos_norm += len(repl)
         pos_orig = e
     pieces.append(text[pos_orig:])
-    staged = "".join(pieces).translate(one)
+    staged = "".join(pieces)
+    staged = staged.translate(one) if staged.isascii() else one_re.sub(lambda m: m.group().translate(one), staged)
     return NormalizedText(text, _t2s(staged), ns, ne, os_, oe)
 
 

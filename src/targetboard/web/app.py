@@ -24,7 +24,18 @@ from targetboard.services import tracking
 from targetboard.services.schema import open_database
 from targetboard.settings import Settings
 from targetboard.store import Database
-from targetboard.web import api, api_hold, api_units, errors, i18n, pages, pages_hold, pages_units
+from targetboard.web import (
+    api,
+    api_hold,
+    api_review,
+    api_units,
+    errors,
+    i18n,
+    pages,
+    pages_hold,
+    pages_review,
+    pages_units,
+)
 from targetboard.web.security import LoginThrottle
 
 HERE = Path(__file__).resolve().parent
@@ -78,6 +89,8 @@ def create_app(settings: Settings, *, db: Database | None = None, throttle: Logi
     app.include_router(pages.router)
     app.include_router(pages_units.router)
     app.include_router(pages_hold.router)
+    app.include_router(api_review.router)
+    app.include_router(pages_review.router)
     return app
 
 

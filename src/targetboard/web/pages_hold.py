@@ -16,9 +16,11 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from targetboard import bulletin as bulletin_files
+from targetboard.accountability import bulletin_text
 from targetboard.accountability.ledger import ledger_kinds
 from targetboard.errors import Invalid, TargetboardError, Where
-from targetboard.services import assessment, ledgers, regions, reports, tracking
+from targetboard.services import assessment, bulletin, ledgers, regions, reports, tracking
 from targetboard.web.deps import ActorDep, DbDep, csrf_protect
 from targetboard.web.i18n import N_
 from targetboard.web.pages import render
@@ -184,7 +186,7 @@ def export_run(run_id: int, db: DbDep, actor: ActorDep) -> Response:
 # --- progress reports -----------------------------------------------------------------------------
 
 REPORT_STATES = {"submitted": N_("待审核"), "accepted": N_("已通过"), "returned": N_("已退回")}
-DUE_REASONS = {"overdue": N_("逾期未报"), "returned": N_("退回待重报")}
+DUE_REASONS = {"overdue": N_("逾期未报"), "returned": N_("退回待重报"), "due": N_("即将到期")}
 #: At most this many owed reports are listed (the count says how many there are).
 DUE_SHOWN = 100
 
@@ -253,3 +255,42 @@ def evidence(report_id: int, sha256: str, db: DbDep, actor: ActorDep) -> Respons
     name, content_type, data = reports.evidence_file(db, actor, report_id, sha256)
     disposition = f"attachment; filename=\"evidence\"; filename*=UTF-8''{quote(name)}"
     return Response(data, media_type=content_type, headers={"Content-Disposition": disposition})
+
+
+# --- the monthly bulletin -------------------------------------------------------------------------
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _default_period() -> str:
+    """Last month: a bulletin reports on a month that has ended."""
+    today = date.today()
+    return f"{today.year - 1}M12" if today.month == 1 else f"{today.year}M{today.month - 1:02d}"
+
+
+@router.get("/bulletin")
+def bulletin_page(request: Request, db: DbDep, actor: ActorDep, period: str | None = None,
+                  day: str | None = None, region: str | None = None) -> Response:
+    """The month's supervision bulletin: its summary here, the Word and Excel files to download."""
+    name = _region(db, actor, region)
+    code = period or _default_period()
+    b = bulletin.build_bulletin(db, actor, region=name, period=code, day=_day(day) if day else None)
+    return render(request, "bulletin.html", {"b": b, "summary": bulletin_text.summary(b), "period": code,
+                                             "day": day or "", "region": name}, actor)
+
+
+@router.get("/bulletin/{fmt}")
+def bulletin_file(fmt: str, db: DbDep, actor: ActorDep, period: str, day: str | None = None,
+                  region: str | None = None) -> Response:
+    """The bulletin as .docx (title, summary, tables, charts in a CJK font) or .xlsx (the same tables)."""
+    if fmt not in ("docx", "xlsx"):
+        raise Invalid(f"通报格式 {fmt!r} 无效，应为 docx 或 xlsx", f"bulletin format {fmt!r}: expected docx or xlsx",
+                      where=Where(field="fmt"))
+    name = _region(db, actor, region)
+    b = bulletin.build_bulletin(db, actor, region=name, period=period, day=_day(day) if day else None)
+    data = bulletin_files.write_docx(b) if fmt == "docx" else bulletin_files.write_xlsx(b)
+    filename = f"{b.title}.{fmt}"
+    return Response(data, media_type=DOCX if fmt == "docx" else XLSX,
+                    headers={"Content-Disposition": f"attachment; filename=\"bulletin.{fmt}\"; "
+                                                    f"filename*=UTF-8''{quote(filename)}"})

@@ -45,9 +45,7 @@ def _unit_page(request: Request, work: UnitWork, actor: ActorDep, *, result: Imp
                error: str | None = None, problems: list[str] | None = None, status_code: int = 200,
                form: dict[str, str] | None = None) -> Response:
     badges = {n.id: BADGE.get(n.status.status, "grey") if n.status else "grey" for n in work.items}
-    may_enter = actor.role in ("admin", "supervisor") or (actor.role == "unit_editor"
-                                                          and work.unit.id in actor.unit_ids)
-    return render(request, "unit.html", {"work": work, "badges": badges, "may_enter": may_enter, "result": result,
+    return render(request, "unit.html", {"work": work, "badges": badges, "may_enter": work.may_enter, "result": result,
                                          "error": error, "problems": problems or [], "form": form or {}},
                   actor, status_code)
 
