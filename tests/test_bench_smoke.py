@@ -53,3 +53,18 @@ def test_speed_benchmark_runs() -> None:
         assert row in out, f"missing row {row!r} in:\n{out}"
     assert "ratio extract/normalize" in out
     assert "verdict: PASS" in out or "verdict: FAIL" in out
+
+
+@pytest.mark.slow
+def test_web_benchmark_runs() -> None:
+    """A real server and clients on a tiny workload: the script builds, serves, loads and reports."""
+    proc = run("web.py", "--items", "40", "--indicators", "3", "--clients", "3", "--requests", "3",
+               "--think", "0", "--baseline-repeats", "1")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    for header in ("endpoint", "p50 ms", "p95 ms", "max ms", "in-process ms", "req/s", "server CPU"):
+        assert header in out, f"missing {header!r} in:\n{out}"
+    for row in ("plan page", "target page", "status API"):
+        assert row in out, f"missing row {row!r} in:\n{out}"
+    assert "errors 0" in out and "GENERATED SAMPLE DATA" in out
+    assert "goal (p95 < 100 ms on every endpoint): " in out

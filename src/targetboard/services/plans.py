@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import and_, func, or_, select
+
 from targetboard.analytics import STATUS_ZH, VERDICT_ZH, ClaimCheck, Thresholds
 from targetboard.analytics.status import TargetStatus
 from targetboard.errors import Invalid, Where
@@ -22,7 +24,7 @@ from targetboard.services.ledgers import with_ledger_actuals
 from targetboard.store import Database
 from targetboard.store import plans as store
 from targetboard.store import regions as store_regions
-from targetboard.store.models import Plan, PlanItem
+from targetboard.store.models import Assignment, Claim, Plan, PlanItem, Target, Unit
 from targetboard.store.regions import find_region, units_of
 from targetboard.store.tracking import check_claims, status_rows
 from targetboard.text.readers import DocumentError, SourceDocument
@@ -82,8 +84,10 @@ class PlanSummary:
     supersedes_id: int | None = None
 
 
-def _summary(plan: Plan, created: bool) -> PlanSummary:
-    kinds: Counter[str] = Counter(i.kind for i in plan.items if i.kind not in ("pillar", "objective") or i.text)
+def _summary(plan: Plan, created: bool, kinds: Counter[str] | None = None) -> PlanSummary:
+    """The plan's summary; `kinds` when the caller has counted its items already (else they are loaded)."""
+    if kinds is None:
+        kinds = Counter(i.kind for i in plan.items if i.kind not in ("pillar", "objective") or i.text)
     return PlanSummary(plan.id, plan.region.code, plan.region.name, plan.year, plan.status, plan.document.name,
                        created, _counts(kinds), plan.supersedes_id)
 
@@ -202,9 +206,21 @@ def set_plan_status(db: Database, actor: Actor, plan_id: int, status: str) -> Pl
 
 
 def list_plans(db: Database, *, region: str | None = None, year: int | None = None) -> list[PlanSummary]:
+    """Every stored plan (of a region, a year) with its counts; the counts come from one grouped query
+    rather than from loading every item of every plan (every page load lists the plans)."""
     with db.read() as s:
         reg = find_region(s, region) if region else None
-        return [_summary(p, False) for p in store.find_plans(s, reg, year)]
+        plans = store.find_plans(s, reg, year)
+        kinds: dict[int, Counter[str]] = {p.id: Counter() for p in plans}
+        if plans:
+            counted = (select(PlanItem.plan_id, PlanItem.kind, func.count())
+                       .where(PlanItem.plan_id.in_(list(kinds)),
+                              or_(PlanItem.kind.not_in(("pillar", "objective")),
+                                  and_(PlanItem.text.is_not(None), PlanItem.text != "")))
+                       .group_by(PlanItem.plan_id, PlanItem.kind))
+            for plan_id, kind, n in s.execute(counted):
+                kinds[plan_id][kind] = n
+        return [_summary(p, False, kinds[p.id]) for p in plans]
 
 
 @dataclass(frozen=True)
@@ -241,19 +257,6 @@ class PlanView:
     nodes: list[NodeView] = field(default_factory=list)
 
 
-def _metric(item: PlanItem) -> str | None:
-    quantity = item.target or item.claim
-    return quantity.metric if quantity is not None else None
-
-
-def _quantity(item: PlanItem) -> str | None:
-    c = item.claim
-    if c is None or c.value is None:
-        return None
-    word = {"growth": "增长", "change": "变动"}.get(c.measure or "", "")
-    return f"{word}{c.value:g}{c.unit or ''}"
-
-
 #: Items a person reviews before they count (`services.review`); headings are the document's structure.
 REVIEWED_KINDS = ("task", "target", "outcome", "ranking")
 
@@ -265,6 +268,10 @@ def show_plans(db: Database, *, region: str | None = None, year: int | None = No
 
     Items pending review or rejected are left out: the extractor is wrong about one item in ten on
     unseen documents, so only what a person accepted (or what was imported as reviewed) is the plan.
+
+    Items and assignments are read as plain rows (two queries for all the plans), not ORM objects: the
+    plan page and every target page build this tree, and for a 500-item plan the ORM objects (an item,
+    its target or claim, its assignments and units) cost more than the statuses themselves.
     """
     with db.read() as s:
         reg = find_region(s, region) if region else None
@@ -274,24 +281,45 @@ def show_plans(db: Database, *, region: str | None = None, year: int | None = No
         judged = with_ledger_actuals(s, status_rows(s, region=reg, year=year, as_of=as_of, thresholds=thresholds),
                                      as_of=as_of, thresholds=thresholds)  # count targets fed by a ledger
         statuses = {r.item_id: r.status for r in judged}
-        out: list[PlanView] = []
-        for plan in plans:
-            checks = {row.item.id: row.check for row in check_claims(s, plan)}
-            assignments = store.current_assignments(s, [i.id for i in plan.items])
-            units = store.units_by_id(s, {a.unit_id for rows in assignments.values() for a in rows})
-            nodes = []
-            for it in plan.items:
-                if it.kind in REVIEWED_KINDS and it.review_state != "accepted":
-                    continue
-                rows = assignments.get(it.id, [])
-                lead = next((a for a in rows if a.role == "lead"), None)
-                nodes.append(NodeView(
-                    id=it.id, kind=it.kind, text=it.text, metric=_metric(it), start=it.start, end=it.end,
-                    review_state=it.review_state,
-                    lead_unit=units[lead.unit_id].name if lead else None,
-                    support_units=tuple(units[a.unit_id].name for a in rows if a.role == "support"),
-                    deadline=lead.deadline.isoformat() if lead and lead.deadline else None,
-                    suggested_unit=it.suggested_unit, status=statuses.get(it.id), check=checks.get(it.id),
-                    quantity=_quantity(it)))
-            out.append(PlanView(_summary(plan, False), nodes))
-        return out
+        ids = [p.id for p in plans]
+        items = s.execute(
+            select(PlanItem.plan_id, PlanItem.id, PlanItem.kind, PlanItem.text, PlanItem.start, PlanItem.end,
+                   PlanItem.review_state, PlanItem.suggested_unit, Target.id, Target.metric, Claim.id, Claim.metric,
+                   Claim.measure, Claim.value, Claim.unit)
+            .outerjoin(Target, Target.plan_item_id == PlanItem.id)
+            .outerjoin(Claim, Claim.plan_item_id == PlanItem.id)
+            .where(PlanItem.plan_id.in_(ids))
+            .order_by(PlanItem.plan_id, PlanItem.position)).all()
+        units: dict[int, list[tuple[str, str, date | None]]] = {}  # item -> (role, unit, deadline), leads first
+        for item_id, role, unit_name, deadline in s.execute(
+                select(Assignment.plan_item_id, Assignment.role, Unit.name, Assignment.deadline)
+                .join(Unit, Unit.id == Assignment.unit_id)
+                .join(PlanItem, PlanItem.id == Assignment.plan_item_id)
+                .where(PlanItem.plan_id.in_(ids), Assignment.ended_at.is_(None))
+                .order_by(Assignment.plan_item_id, Assignment.role, Assignment.id)):
+            units.setdefault(item_id, []).append((role, unit_name, deadline))
+        checks = {row.item.id: row.check for plan in plans for row in check_claims(s, plan)}
+        by_plan: dict[int, list[NodeView]] = {i: [] for i in ids}
+        kinds: dict[int, Counter[str]] = {i: Counter() for i in ids}
+        for (plan_id, item_id, kind, text, start, end, review_state, suggested, target_id, target_metric, claim_id,
+             claim_metric, measure, value, unit) in items:
+            if kind not in ("pillar", "objective") or text:
+                kinds[plan_id][kind] += 1
+            if kind in REVIEWED_KINDS and review_state != "accepted":
+                continue
+            rows = units.get(item_id, [])
+            lead = next((r for r in rows if r[0] == "lead"), None)
+            quantity = None
+            if claim_id is not None and value is not None:
+                word = {"growth": "增长", "change": "变动"}.get(measure or "", "")
+                quantity = f"{word}{value:g}{unit or ''}"
+            by_plan[plan_id].append(NodeView(
+                id=item_id, kind=kind, text=text,
+                metric=target_metric if target_id is not None else claim_metric if claim_id is not None else None,
+                start=start, end=end, review_state=review_state,
+                lead_unit=lead[1] if lead else None,
+                support_units=tuple(name for role, name, _ in rows if role == "support"),
+                deadline=lead[2].isoformat() if lead and lead[2] else None,
+                suggested_unit=suggested, status=statuses.get(item_id), check=checks.get(item_id),
+                quantity=quantity))
+        return [PlanView(_summary(plan, False, kinds[plan.id]), by_plan[plan.id]) for plan in plans]

@@ -13,19 +13,26 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
 
+from targetboard.analytics.status import TargetStatus
 from targetboard.services import assignments, audit, observations, plans, regions, tracking, users, web_support
 from targetboard.services.plans import NodeView
-from targetboard.web.deps import ActorDep, DbDep, LangDep, csrf_protect
+from targetboard.web.deps import MAX_ID, NO_NUL, ActorDep, DbDep, LangDep, RowId, csrf_protect
+from targetboard.web.errors import API_ERRORS
 from targetboard.web.security import csrf_token
 
-router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(csrf_protect)])
+router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(csrf_protect)], responses=API_ERRORS)
 
+Id = RowId
+UserName = Annotated[str, Path(max_length=64, pattern=NO_NUL)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="items to skip")]
+Year = Annotated[int | None, Query(ge=1000, le=9999, description="plan year")]
+Name = Annotated[str | None, Query(max_length=64, pattern=NO_NUL)]
+Period = Annotated[str | None, Query(max_length=32, pattern=NO_NUL, description="e.g. 2022M06, 2022年1-6月")]
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -44,8 +51,63 @@ def _page(items: Sequence[Any], limit: int, offset: int, *, total: int | None = 
     return {"items": [_json(i) for i in items], "limit": limit, "offset": offset, "total": total}
 
 
+class StatusPublic(BaseModel):
+    """A target's live status as the API shows it (`analytics.TargetStatus` without its internals)."""
+
+    target_id: str
+    status: Literal["achieved", "on_track", "at_risk", "off_track", "no_data"]
+    latest_period: str | None
+    latest_value: float | None
+    latest_growth: float | None
+    completion: float | None = Field(description="actual / target for level targets")
+    forecast: float | None = Field(description="the compared quantity for the full year")
+    forecast_method: str | None
+    share: float | None
+    explanation: str = Field(description="in Chinese: the figures and how the forecast was made")
+
+
+STATUS_FIELDS = ("target_id", "status", "latest_period", "latest_value", "latest_growth", "completion", "forecast",
+                 "forecast_method", "share")
+
+
+def _status(status: TargetStatus | None) -> dict[str, Any] | None:
+    """A status's public fields and its explanation.
+
+    Not `dataclasses.asdict`: that deep-copied the status's wording basis (the whole target spec and
+    reading, most of a 330 KB answer for 336 targets, and about 80 % of the status API's CPU time) and
+    left the explanation out, because it is only built when first read.
+    """
+    if status is None:
+        return None
+    out = {f: getattr(status, f) for f in STATUS_FIELDS}
+    out["explanation"] = status.explanation
+    return out
+
+
+class TargetPublic(BaseModel):
+    target_id: int
+    plan_id: int
+    item_id: int
+    region_name: str
+    item_text: str | None
+    metric: str
+    comparator: str
+    value: float
+    unit: str | None
+    status: StatusPublic | None = Field(description="None: the metric is not in the catalog (not tracked)")
+    label: str = Field(description="the status in Chinese, 未跟踪 when not tracked")
+
+
+class TargetPage(BaseModel):
+    items: list[TargetPublic]
+    limit: int
+    offset: int
+    total: int | None
+
+
 def _node(n: NodeView) -> dict[str, Any]:
-    out: dict[str, Any] = _json(n)
+    out: dict[str, Any] = _json(dataclasses.replace(n, status=None))
+    out["status"] = _status(n.status)
     out["status_label"] = n.status_label
     out["verdict_label"] = n.verdict_label
     return out
@@ -81,7 +143,8 @@ def list_tokens(db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset =
 
 
 class NewToken(BaseModel):
-    name: str = Field(min_length=1, max_length=64, description="what the token is for, e.g. 月报上传脚本")
+    name: str = Field(min_length=1, max_length=64, pattern=NO_NUL,
+                      description="what the token is for, e.g. 月报上传脚本")
 
 
 @router.post("/tokens", status_code=201,
@@ -94,7 +157,7 @@ def create_token(body: NewToken, db: DbDep, actor: ActorDep) -> dict[str, Any]:
 
 
 @router.delete("/tokens/{token_id}", summary="Revoke one of one's own API tokens (admins: anyone's)")
-def revoke_token(token_id: int, db: DbDep, actor: ActorDep) -> Any:
+def revoke_token(token_id: Id, db: DbDep, actor: ActorDep) -> Any:
     return _json(web_support.revoke_token(db, actor, token_id))
 
 
@@ -102,13 +165,13 @@ def revoke_token(token_id: int, db: DbDep, actor: ActorDep) -> Any:
 
 @router.get("/regions", summary="Regions (all, or the children of `parent`)")
 def list_regions(db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 0,
-                 parent: str | None = None) -> dict[str, Any]:
+                 parent: Name = None) -> dict[str, Any]:
     return _page(regions.list_regions(db, parent), limit, offset)
 
 
 class NewRegion(BaseModel):
-    name: str = Field(min_length=1, max_length=64)
-    parent: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
+    parent: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
     level: Literal["county", "township"] = "township"
 
 
@@ -118,13 +181,14 @@ def add_region(body: NewRegion, db: DbDep, actor: ActorDep) -> Any:
 
 
 @router.get("/units", summary="Units (departments, townships) of a region")
-def list_units(db: DbDep, actor: ActorDep, region: str, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+def list_units(db: DbDep, actor: ActorDep, region: Annotated[str, Query(max_length=64, pattern=NO_NUL)],
+               limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     return _page(regions.list_units(db, region), limit, offset)
 
 
 class NewUnit(BaseModel):
-    name: str = Field(min_length=1, max_length=64)
-    region: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
+    region: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
     kind: Literal["department", "township"] = "department"
 
 
@@ -136,13 +200,13 @@ def add_unit(body: NewUnit, db: DbDep, actor: ActorDep) -> Any:
 # --- plans, targets, rankings ---------------------------------------------------------------------
 
 @router.get("/plans", summary="Stored plans with status and counts")
-def list_plans(db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 0, region: str | None = None,
-               year: int | None = None) -> dict[str, Any]:
+def list_plans(db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 0, region: Name = None,
+               year: Year = None) -> dict[str, Any]:
     return _page(plans.list_plans(db, region=region, year=year), limit, offset)
 
 
 @router.get("/plans/{plan_id}/tree", summary="One plan as a tree, targets with live status as of `as_of`")
-def plan_tree(request: Request, plan_id: int, db: DbDep, actor: ActorDep, as_of: str | None = None
+def plan_tree(request: Request, plan_id: Id, db: DbDep, actor: ActorDep, as_of: Period = None
               ) -> dict[str, Any]:
     view = web_support.show_plan(db, plan_id, as_of=as_of, thresholds=request.app.state.thresholds)
     return {"summary": _json(view.summary), "nodes": [_node(n) for n in view.nodes]}
@@ -153,30 +217,33 @@ class PlanStatus(BaseModel):
 
 
 @router.post("/plans/{plan_id}/status", summary="Move a plan draft → reviewed → published (supervisors)")
-def set_plan_status(plan_id: int, body: PlanStatus, db: DbDep, actor: ActorDep) -> Any:
+def set_plan_status(plan_id: Id, body: PlanStatus, db: DbDep, actor: ActorDep) -> Any:
     return _json(plans.set_plan_status(db, actor, plan_id, body.status))
 
 
-@router.get("/targets", summary="Stored targets with their live status")
+@router.get("/targets", summary="Stored targets with their live status", response_model=TargetPage)
 def list_targets(request: Request, db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 0,
-                 region: str | None = None, year: int | None = None, as_of: str | None = None) -> dict[str, Any]:
+                 region: Name = None, year: Year = None, as_of: Period = None) -> dict[str, Any]:
     rows = tracking.target_statuses(db, region=region, year=year, as_of=as_of,
                                     thresholds=request.app.state.thresholds)
-    page = _page(rows, limit, offset)
-    for out, row in zip(page["items"], rows[offset:offset + limit], strict=True):
-        out["label"] = row.label
-    return page
+    items = [{"target_id": r.target_id, "plan_id": r.plan_id, "item_id": r.item_id, "region_name": r.region_name,
+              "item_text": r.item_text, "metric": r.metric, "comparator": r.comparator, "value": r.value,
+              "unit": r.unit, "status": _status(r.status), "label": r.label} for r in rows[offset:offset + limit]]
+    return {"items": items, "limit": limit, "offset": offset, "total": len(rows)}
 
 
 @router.get("/rankings/{indicator}", summary="A region among its peers for an indicator and period")
-def ranking(indicator: str, db: DbDep, actor: ActorDep, region: str, period: str,
+def ranking(indicator: Annotated[str, Path(max_length=64, pattern=NO_NUL)], db: DbDep, actor: ActorDep,
+            region: Annotated[str, Query(max_length=64, pattern=NO_NUL)],
+            period: Annotated[str, Query(max_length=32, pattern=NO_NUL)],
             by: Literal["level", "growth"] = "level", forecast: bool = False) -> Any:
     return _json(tracking.rank_indicator(db, indicator, region=region, period=period, by=by, forecast=forecast))
 
 
 class NewAssignment(BaseModel):
-    item_id: int
-    unit: str | None = Field(default=None, max_length=64, description="None: confirm the suggested unit")
+    item_id: int = Field(ge=1, le=MAX_ID)
+    unit: str | None = Field(default=None, max_length=64, pattern=NO_NUL,
+                             description="None: confirm the suggested unit")
     role: Literal["lead", "support"] = "lead"
     deadline: date | None = None
 
@@ -189,8 +256,8 @@ def assign(body: NewAssignment, db: DbDep, actor: ActorDep) -> Any:
 # --- observations and imports ---------------------------------------------------------------------
 
 @router.get("/observations", summary="Stored figures with their source and who entered them")
-def list_observations(db: DbDep, actor: ActorDep, limit: Limit = 200, offset: Offset = 0, region: str | None = None,
-                      indicator: str | None = None, period: str | None = None) -> dict[str, Any]:
+def list_observations(db: DbDep, actor: ActorDep, limit: Limit = 200, offset: Offset = 0, region: Name = None,
+                      indicator: Name = None, period: Period = None) -> dict[str, Any]:
     rows = observations.list_observations(db, region=region, indicator=indicator, period=period, limit=limit,
                                           offset=offset)
     return _page(rows, limit, offset, sliced=True)
@@ -210,8 +277,8 @@ async def read_upload(file: UploadFile) -> tuple[bytes, str]:
 @router.post("/observations/import", status_code=201,
              summary="Upload a CSV/XLSX of observations: validated whole, then stored all or nothing")
 async def import_observations(db: DbDep, actor: ActorDep, lang: LangDep, file: Annotated[UploadFile, File()],
-                              region: Annotated[str | None, Form()] = None,
-                              period: Annotated[str | None, Form()] = None,
+                              region: Annotated[str | None, Form(max_length=64, pattern=NO_NUL)] = None,
+                              period: Annotated[str | None, Form(max_length=32, pattern=NO_NUL)] = None,
                               force: Annotated[bool, Form()] = False) -> dict[str, Any]:
     data, name = await read_upload(file)
     from starlette.concurrency import run_in_threadpool
@@ -229,15 +296,15 @@ def list_imports(db: DbDep, actor: ActorDep, limit: Limit = 50, offset: Offset =
 
 
 @router.post("/imports/{import_id}/undo", summary="Undo one import exactly (supervisors)")
-def undo_import(import_id: int, db: DbDep, actor: ActorDep) -> Any:
+def undo_import(import_id: Id, db: DbDep, actor: ActorDep) -> Any:
     return _json(observations.undo_import(db, actor, import_id))
 
 
 # --- audit and users ------------------------------------------------------------------------------
 
 @router.get("/audit", summary="The audit trail, newest first (admins and supervisors)")
-def list_audit(db: DbDep, actor: ActorDep, limit: Limit = 50, offset: Offset = 0, who: str | None = None,
-               action: str | None = None, entity: str | None = None) -> dict[str, Any]:
+def list_audit(db: DbDep, actor: ActorDep, limit: Limit = 50, offset: Offset = 0, who: Name = None,
+               action: Name = None, entity: Name = None) -> dict[str, Any]:
     rows = audit.list_events(db, actor, limit=offset + limit, actor=who, action=action, entity=entity)
     return _page(rows[offset:], limit, offset, sliced=True)
 
@@ -248,12 +315,12 @@ def list_users(db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 
 
 
 class NewUser(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
+    username: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
     role: Literal["admin", "supervisor", "unit_editor", "viewer"]
     password: str | None = Field(default=None, max_length=1024)
-    display_name: str | None = Field(default=None, max_length=64)
-    region: str | None = Field(default=None, max_length=64)
-    units: list[str] = Field(default_factory=list, max_length=50)
+    display_name: str | None = Field(default=None, max_length=64, pattern=NO_NUL)
+    region: str | None = Field(default=None, max_length=64, pattern=NO_NUL)
+    units: list[Annotated[str, Field(max_length=64, pattern=NO_NUL)]] = Field(default_factory=list, max_length=50)
 
 
 @router.post("/users", status_code=201, summary="Create an account (admins)")
@@ -267,7 +334,7 @@ class RoleChange(BaseModel):
 
 
 @router.post("/users/{username}/role", summary="Change an account's role (admins)")
-def set_role(username: str, body: RoleChange, db: DbDep, actor: ActorDep) -> Any:
+def set_role(username: UserName, body: RoleChange, db: DbDep, actor: ActorDep) -> Any:
     return _json(users.set_role(db, actor, username, body.role))
 
 
@@ -276,7 +343,7 @@ class ActiveChange(BaseModel):
 
 
 @router.post("/users/{username}/active", summary="Enable or disable an account (admins)")
-def set_active(username: str, body: ActiveChange, db: DbDep, actor: ActorDep) -> Any:
+def set_active(username: UserName, body: ActiveChange, db: DbDep, actor: ActorDep) -> Any:
     return _json(users.set_active(db, actor, username, body.active))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from targetboard.errors import Lang
 from targetboard.services import web_support
@@ -20,6 +20,13 @@ from targetboard.web.errors import CsrfRefused, NotAuthenticated, is_api, reques
 from targetboard.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_PASSWORD_STAMP, SESSION_USER, csrf_matches
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Row ids are INTEGER columns (32 bits on PostgreSQL, 64 on SQLite): a larger number names no row, and
+#: unbounded it reached the database as an overflow, a 500 or 503 (found by schemathesis). Every id in a
+#: path or body should be bounded by it (`RowId`, or ``Field(ge=1, le=MAX_ID)``).
+MAX_ID = 2**31 - 1
+#: For text the database stores or looks up: PostgreSQL refuses NUL characters in text (a 500 otherwise).
+NO_NUL = r"^[^\x00]*$"
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="a row id")]
 
 
 def get_db(request: Request) -> Database:

@@ -6,18 +6,54 @@ status, so a permission refused deep in a service is a 403 on every route withou
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from targetboard.errors import ImportRejected, Lang, TargetboardError
 from targetboard.web.i18n import COOKIE, N_, UiLang, error_lang, localize, parse_lang, set_lang
 
 STATUS = {"invalid": 400, "not_found": 404, "conflict": 409, "forbidden": 403, "unavailable": 503}
+
+
+class ErrorWhere(BaseModel):
+    """Where in the input the problem is (`errors.Where`, only its known parts)."""
+
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    field: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """The one error shape of the API, as the handlers below write it: declared in the schema so that a
+    client (and schemathesis) knows what a 4xx carries."""
+
+    kind: Literal["invalid", "not_found", "conflict", "forbidden", "unavailable", "unauthenticated", "throttled"]
+    message: str
+    where: ErrorWhere | None = None
+    problems: list[str] | None = None  # an import refused as a whole: every problem found
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+#: The error responses every API route may give (the router declares them once). Validation errors are
+#: 400 with this shape, not FastAPI's 422 (see `install`, which drops the 422 FastAPI lists by itself).
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _error("invalid input: a parameter, body field or uploaded file is wrong"),
+    401: _error("no valid session or API token"),
+    403: _error("the account's role or units do not allow this, or a cookie write lacks its CSRF token"),
+    404: _error("the region, unit, plan, item, indicator, token or account named does not exist"),
+    409: _error("the request clashes with what is stored (a duplicate, a change made meanwhile)"),
+    503: _error("the database is unavailable"),
+}
 
 
 class NotAuthenticated(Exception):
@@ -73,8 +109,30 @@ def _page(request: Request, status: int, title: str, message: str, problems: lis
 
 
 
+def _without_422(app: FastAPI) -> None:
+    """Make the schema say what the API answers: FastAPI lists 422 (its validation-error shape) on every
+    route with parameters, but `_validation` below answers 400 with `ErrorBody`."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for path in schema.get("paths", {}).values():
+                for operation in path.values():
+                    if isinstance(operation, dict):
+                        operation.get("responses", {}).pop("422", None)
+            components = schema.get("components", {}).get("schemas", {})
+            for name in ("HTTPValidationError", "ValidationError"):
+                components.pop(name, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers on `app`."""
+    """Register the handlers on `app`, and make its schema list the errors as they are answered."""
+    _without_422(app)
 
     @app.exception_handler(TargetboardError)
     async def _targetboard(request: Request, exc: TargetboardError) -> Response:
