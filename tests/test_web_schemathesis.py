@@ -33,17 +33,7 @@ from test_web import PW, ROLE_USERS, _accounts, api_csrf, login, make_web, web, 
 MAX_EXAMPLES = 20
 #: Failures found in routes of other modules, reported to their owners: shown as warnings, they do not
 #: fail the run (the first failure of an operation hides its others). Remove an entry once fixed.
-KNOWN = {  # unbounded int path ids (a huge one overflows the database): use `web.deps.RowId`
-    "GET /api/v1/units/{unit_id}/items": "web/api_units.py: unit_id",
-    "GET /api/v1/ledgers/{entry_id}": "web/api_hold.py: entry_id",
-    "POST /api/v1/ledgers/{entry_id}/move": "web/api_hold.py: entry_id",
-    "GET /api/v1/assessment/runs/{run_id}": "web/api_hold.py: run_id",
-    "POST /api/v1/reports/{report_id}/review": "web/api_hold.py: report_id",
-    # web/api_review.py (merged at the end of this work): no error responses declared (its 400/404 are
-    # undocumented) and unbounded plan_id / item_id; every operation under these paths
-    "/api/v1/documents/": "web/api_review.py: declare responses (web.errors.API_ERRORS) and use RowId",
-    "/api/v1/review/": "web/api_review.py: declare responses (web.errors.API_ERRORS) and use RowId",
-}
+KNOWN: dict[str, str] = {}  # none: every router bounds its ids (`web.deps.RowId`) and declares `API_ERRORS`
 
 
 def _known(operation) -> str | None:
@@ -166,15 +156,12 @@ def test_the_schema_documents_the_error_shape_and_no_422(web):  # noqa: F811
     schema = web.client().get("/api/openapi.json").json()
     assert "ErrorBody" in schema["components"]["schemas"]
     assert "HTTPValidationError" not in schema["components"]["schemas"]
-    from targetboard.web import api
-
-    ours = {route.path for route in api.router.routes}  # type: ignore[attr-defined]
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             responses = operation["responses"]
             assert "422" not in responses, (method, path)
-            if path in ours:  # web/api.py's router declares the error shape once for all its routes
-                assert "400" in responses and "401" in responses, (method, path)
+            # every API router declares the error shape once for all its routes (web.errors.API_ERRORS)
+            assert "400" in responses and "401" in responses, (method, path)
     r = login(web.client(), "view1").get("/api/v1/targets?limit=0")
     assert r.status_code == 400 and set(r.json()) == {"kind", "message"}
 

@@ -9,19 +9,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from targetboard.errors import Invalid, Where
 from targetboard.services import assessment, ledgers, regions, reports, tracking
 from targetboard.services.ledgers import VisibleEntry
-from targetboard.web.deps import ActorDep, DbDep, csrf_protect
+from targetboard.web.api import Name
+from targetboard.web.deps import NO_NUL, ActorDep, DbDep, RowId, csrf_protect
+from targetboard.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(csrf_protect)])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "invalid input (the one error shape)"}, 401: {"description": "not logged in"},
-    403: {"description": "not allowed for this account"}, 404: {"description": "not found"}}
+router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(csrf_protect)],
+                   responses=API_ERRORS)
 
 
 class LedgerActionPublic(BaseModel):
@@ -73,17 +73,18 @@ def _region(db: DbDep, actor: ActorDep, region: str | None) -> str:
     return name
 
 
-@router.get("/ledgers", response_model=list[LedgerEntryPublic], responses=ERRORS,
+@router.get("/ledgers", response_model=list[LedgerEntryPublic],
             summary="A ledger's entries this account may see, with their lights on `day` (default today)")
-def list_ledger(db: DbDep, actor: ActorDep, kind: str = "rectification", region: str | None = None,
+def list_ledger(db: DbDep, actor: ActorDep,
+                kind: Annotated[str, Query(max_length=16, pattern=NO_NUL)] = "rectification", region: Name = None,
                 day: date | None = None) -> list[LedgerEntryPublic]:
     rows = ledgers.entries_for(db, actor, region=_region(db, actor, region), kind=kind, today=day)
     return [LedgerEntryPublic(**_entry(r)) for r in rows]
 
 
-@router.get("/ledgers/{entry_id}", response_model=LedgerEntryDetail, responses=ERRORS,
+@router.get("/ledgers/{entry_id}", response_model=LedgerEntryDetail,
             summary="One ledger entry with its history")
-def get_entry(entry_id: int, db: DbDep, actor: ActorDep, day: date | None = None) -> LedgerEntryDetail:
+def get_entry(entry_id: RowId, db: DbDep, actor: ActorDep, day: date | None = None) -> LedgerEntryDetail:
     row, events = ledgers.entry_for(db, actor, entry_id, today=day)
     history = [LedgerEventPublic(action=e["action"], from_state=e["from"], to_state=e["to"], actor=e["actor"],
                                  at=e["at"], comment=e["comment"] or None) for e in events]
@@ -91,13 +92,14 @@ def get_entry(entry_id: int, db: DbDep, actor: ActorDep, day: date | None = None
 
 
 class LedgerStep(BaseModel):
-    action: Annotated[str, Field(min_length=1, max_length=24, description="start, submit, sign_off, return ...")]
-    comment: Annotated[str, Field(max_length=500)] = ""
+    action: Annotated[str, Field(min_length=1, max_length=24, pattern=NO_NUL,
+                                 description="start, submit, sign_off, return ...")]
+    comment: Annotated[str, Field(max_length=500, pattern=NO_NUL)] = ""
 
 
-@router.post("/ledgers/{entry_id}/move", response_model=LedgerEntryPublic, responses=ERRORS,
+@router.post("/ledgers/{entry_id}/move", response_model=LedgerEntryPublic,
              summary="Take one step on an entry (the kind's transitions; supervisors sign off and return)")
-def move_entry(entry_id: int, body: LedgerStep, db: DbDep, actor: ActorDep) -> LedgerEntryPublic:
+def move_entry(entry_id: RowId, body: LedgerStep, db: DbDep, actor: ActorDep) -> LedgerEntryPublic:
     ledgers.move(db, actor, entry_id, body.action, comment=body.comment)
     row, _ = ledgers.entry_for(db, actor, entry_id)
     return LedgerEntryPublic(**_entry(row))
@@ -152,28 +154,28 @@ def _assessment(result: Any, snapshot_id: int | None) -> AssessmentPublic:
                for s in result.table])
 
 
-@router.get("/assessment/runs", response_model=list[RunSummaryPublic], responses=ERRORS,
+@router.get("/assessment/runs", response_model=list[RunSummaryPublic],
             summary="A region's published assessment runs, newest first")
-def list_runs(db: DbDep, actor: ActorDep, region: str | None = None) -> list[RunSummaryPublic]:
+def list_runs(db: DbDep, actor: ActorDep, region: Name = None) -> list[RunSummaryPublic]:
     return [RunSummaryPublic(**vars(r)) for r in assessment.list_runs(db, region=_region(db, actor, region))]
 
 
-@router.get("/assessment/runs/{run_id}", response_model=AssessmentPublic, responses=ERRORS,
+@router.get("/assessment/runs/{run_id}", response_model=AssessmentPublic,
             summary="A published run as published, every point with its evidence")
-def get_run(run_id: int, db: DbDep, actor: ActorDep) -> AssessmentPublic:
+def get_run(run_id: RowId, db: DbDep, actor: ActorDep) -> AssessmentPublic:
     run = assessment.get_run(db, run_id)
     return _assessment(run.result, run.summary.snapshot_id)
 
 
 class NewRun(BaseModel):
-    scheme: Annotated[str, Field(min_length=1, max_length=64, description="a shipped scheme's id")]
-    as_of: Annotated[str, Field(min_length=4, max_length=16, description="figures up to: 2022M06")]
+    scheme: Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL, description="a shipped scheme's id")]
+    as_of: Annotated[str, Field(min_length=4, max_length=16, pattern=NO_NUL, description="figures up to: 2022M06")]
     day: date = Field(description="the day ledger lights are judged on")
-    region: Annotated[str | None, Field(max_length=64)] = None
+    region: Annotated[str | None, Field(max_length=64, pattern=NO_NUL)] = None
     publish: bool = False
 
 
-@router.post("/assessment/runs", response_model=AssessmentPublic, responses=ERRORS,
+@router.post("/assessment/runs", response_model=AssessmentPublic,
              summary="Score a region's units with a shipped scheme (supervisors); publish freezes a snapshot")
 def run(body: NewRun, db: DbDep, actor: ActorDep) -> AssessmentPublic:
     choice = next((s for s in assessment.packaged_schemes() if s.id == body.scheme), None)
@@ -212,26 +214,27 @@ class DuePublic(BaseModel):
     reason: str = Field(description="overdue, returned")
 
 
-@router.get("/reports", response_model=list[ReportPublic], responses=ERRORS,
+@router.get("/reports", response_model=list[ReportPublic],
             summary="Progress reports this account may see (a unit editor: its units'), newest first")
-def list_reports(db: DbDep, actor: ActorDep, region: str | None = None,
+def list_reports(db: DbDep, actor: ActorDep, region: Name = None,
                  state: Literal["submitted", "accepted", "returned"] | None = None) -> list[ReportPublic]:
     rows = reports.reports_for(db, actor, region=_region(db, actor, region), state=state)
     return [_report(r.report) for r in rows]
 
 
-@router.get("/reports/due", response_model=list[DuePublic], responses=ERRORS,
+@router.get("/reports/due", response_model=list[DuePublic],
             summary="Reports owed on `day` (default today): overdue after the grace days, or returned")
-def due_reports(db: DbDep, actor: ActorDep, region: str | None = None, day: date | None = None) -> list[DuePublic]:
+def due_reports(db: DbDep, actor: ActorDep, region: Name = None, day: date | None = None) -> list[DuePublic]:
     rows = reports.due_for(db, actor, region=_region(db, actor, region), today=day or date.today())
     return [DuePublic(unit=d.unit, item_id=d.item_id, item_text=d.item_text, period=d.period, reason=d.reason)
             for d in rows]
 
 
-@router.post("/reports", status_code=201, response_model=ReportPublic, responses=ERRORS,
+@router.post("/reports", status_code=201, response_model=ReportPublic,
              summary="The lead unit's report on an item for a period, with evidence files (multipart)")
 async def submit_report(db: DbDep, actor: ActorDep, item_id: Annotated[int, Form()],
-                        period: Annotated[str, Form(max_length=16)], text: Annotated[str, Form(max_length=4000)],
+                        period: Annotated[str, Form(max_length=16, pattern=NO_NUL)],
+                        text: Annotated[str, Form(max_length=4000, pattern=NO_NUL)],
                         percent: Annotated[int, Form(ge=0, le=100)],
                         files: Annotated[list[UploadFile] | None, File()] = None) -> ReportPublic:
     evidence = [((f.filename or "file").rsplit("/", 1)[-1], await f.read(reports.MAX_EVIDENCE_BYTES + 1))
@@ -243,10 +246,10 @@ async def submit_report(db: DbDep, actor: ActorDep, item_id: Annotated[int, Form
 
 class ReportReview(BaseModel):
     accept: bool
-    comment: Annotated[str, Field(max_length=1000)] = ""
+    comment: Annotated[str, Field(max_length=1000, pattern=NO_NUL)] = ""
 
 
-@router.post("/reports/{report_id}/review", response_model=ReportPublic, responses=ERRORS,
+@router.post("/reports/{report_id}/review", response_model=ReportPublic,
              summary="Accept a submitted report, or return it with a comment (supervisors)")
-def review(report_id: int, body: ReportReview, db: DbDep, actor: ActorDep) -> ReportPublic:
+def review(report_id: RowId, body: ReportReview, db: DbDep, actor: ActorDep) -> ReportPublic:
     return _report(reports.review_report(db, actor, report_id, accept=body.accept, comment=body.comment))

@@ -15,10 +15,12 @@ from pydantic import BaseModel, Field
 
 from targetboard.services import observations, review
 from targetboard.services.review import ItemFields, ReviewItem, ReviewSheet
-from targetboard.web.api import Limit, Offset
-from targetboard.web.deps import ActorDep, DbDep, csrf_protect
+from targetboard.web.api import Limit, Name, Offset, Period
+from targetboard.web.deps import NO_NUL, ActorDep, DbDep, RowId, csrf_protect
+from targetboard.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["review"], dependencies=[Depends(csrf_protect)])
+router = APIRouter(prefix="/api/v1", tags=["review"], dependencies=[Depends(csrf_protect)],
+                   responses=API_ERRORS)
 
 Kind = Literal["target", "outcome", "ranking", "task"]
 State = Literal["pending", "accepted", "edited", "rejected", "added"]
@@ -41,11 +43,11 @@ class ItemFieldsPublic(BaseModel):
     value_high: float | None = None
     unit: str | None = None
     comparator: str | None = None
-    period: str | None = None
+    period: Period = None
     modality: str | None = None
     rank: int | None = None
     peer_group: str | None = None
-    region: str | None = None
+    region: Name = None
 
 
 class ReviewItemPublic(BaseModel):
@@ -80,19 +82,19 @@ class DocumentPublic(BaseModel):
 
 
 class _Fields(BaseModel):
-    metric: str | None = Field(default=None, max_length=128)
-    indicator: str | None = Field(default=None, max_length=64, description="a catalog id or name; default: "
-                                  "the one the metric reads as")
+    metric: str | None = Field(default=None, max_length=128, pattern=NO_NUL)
+    indicator: str | None = Field(default=None, max_length=64, pattern=NO_NUL,
+                                  description="a catalog id or name; default: the one the metric reads as")
     measure: Measure | None = None
     value: float | None = None
     value_high: float | None = None
-    unit: str | None = Field(default=None, max_length=32)
+    unit: str | None = Field(default=None, max_length=32, pattern=NO_NUL)
     comparator: Comparator | None = None
-    period: str | None = Field(default=None, max_length=16)
+    period: str | None = Field(default=None, max_length=16, pattern=NO_NUL)
     modality: Modality | None = None
     rank: int | None = None
-    peer_group: str | None = Field(default=None, max_length=32)
-    region: str | None = Field(default=None, max_length=64)
+    peer_group: str | None = Field(default=None, max_length=32, pattern=NO_NUL)
+    region: str | None = Field(default=None, max_length=64, pattern=NO_NUL)
 
 
 class ReviewItemCreate(_Fields):
@@ -146,13 +148,13 @@ def _document(sheet: ReviewSheet) -> DocumentPublic:
 
 @router.get("/documents/{plan_id}", response_model=DocumentPublic,
             summary="A plan's document text with every extracted item, its fields and review state")
-def get_document(plan_id: int, db: DbDep, actor: ActorDep) -> DocumentPublic:
+def get_document(plan_id: RowId, db: DbDep, actor: ActorDep) -> DocumentPublic:
     return _document(review.document_view(db, plan_id))
 
 
 @router.get("/documents/{plan_id}/review", response_model=ReviewItemPage,
             summary="The items to review, lowest confidence first (admins, supervisors of the plan's region)")
-def list_review_items(plan_id: int, db: DbDep, actor: ActorDep, limit: Limit = 200, offset: Offset = 0,
+def list_review_items(plan_id: RowId, db: DbDep, actor: ActorDep, limit: Limit = 200, offset: Offset = 0,
                       state: State | None = None) -> ReviewItemPage:
     items = review.review_sheet(db, actor, plan_id).items
     if state is not None:
@@ -163,42 +165,42 @@ def list_review_items(plan_id: int, db: DbDep, actor: ActorDep, limit: Limit = 2
 
 @router.post("/documents/{plan_id}/review/items", status_code=201, response_model=ReviewItemPublic,
              summary="Add an item the extractor missed, from a span of the document (reviewers)")
-def add_item(plan_id: int, body: ReviewItemCreate, db: DbDep, actor: ActorDep) -> ReviewItemPublic:
+def add_item(plan_id: RowId, body: ReviewItemCreate, db: DbDep, actor: ActorDep) -> ReviewItemPublic:
     return _item(review.add(db, actor, plan_id, body.model_dump()))
 
 
 @router.post("/review/items/{item_id}/accept", response_model=ReviewItemPublic, summary="Accept an item (reviewers)")
-def accept_item(item_id: int, db: DbDep, actor: ActorDep) -> ReviewItemPublic:
+def accept_item(item_id: RowId, db: DbDep, actor: ActorDep) -> ReviewItemPublic:
     return _item(review.accept(db, actor, item_id))
 
 
 @router.post("/review/items/{item_id}/reject", response_model=ReviewItemPublic, summary="Reject an item (reviewers)")
-def reject_item(item_id: int, db: DbDep, actor: ActorDep) -> ReviewItemPublic:
+def reject_item(item_id: RowId, db: DbDep, actor: ActorDep) -> ReviewItemPublic:
     return _item(review.reject(db, actor, item_id))
 
 
 @router.post("/review/items/{item_id}/reopen", response_model=ReviewItemPublic,
              summary="Put an item back to pending review (reviewers)")
-def reopen_item(item_id: int, db: DbDep, actor: ActorDep) -> ReviewItemPublic:
+def reopen_item(item_id: RowId, db: DbDep, actor: ActorDep) -> ReviewItemPublic:
     return _item(review.reopen(db, actor, item_id))
 
 
 @router.patch("/review/items/{item_id}", response_model=ReviewItemPublic,
               summary="Correct an item's fields or span and accept it; the old values are kept (reviewers)")
-def edit_item(item_id: int, body: ReviewItemUpdate, db: DbDep, actor: ActorDep) -> ReviewItemPublic:
+def edit_item(item_id: RowId, body: ReviewItemUpdate, db: DbDep, actor: ActorDep) -> ReviewItemPublic:
     return _item(review.edit(db, actor, item_id, body.model_dump(exclude_unset=True)))
 
 
 @router.get("/documents/{plan_id}/review/golden", response_model=GoldenPublic,
             summary="Every correction (edit, reject, add) as golden extraction cases (reviewers)")
-def export_golden(plan_id: int, db: DbDep, actor: ActorDep) -> GoldenPublic:
+def export_golden(plan_id: RowId, db: DbDep, actor: ActorDep) -> GoldenPublic:
     g = review.export_golden(db, actor, plan_id)
     return GoldenPublic(plan_id=g.plan_id, cases=g.cases, toml=g.toml)
 
 
 @router.post("/documents/{plan_id}/review/outcomes", status_code=201, response_model=OutcomesStored,
              summary="Store the plan's accepted outcomes with a catalog indicator as observations (supervisors)")
-def store_outcomes(plan_id: int, db: DbDep, actor: ActorDep) -> Any:
+def store_outcomes(plan_id: RowId, db: DbDep, actor: ActorDep) -> Any:
     v = observations.store_outcomes(db, actor, plan_id)
     return OutcomesStored(import_id=v.import_id, file=v.file, rows=v.rows, inserted=v.inserted,
                           corrected=v.corrected, unchanged=v.unchanged)

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from targetboard.services import observations, rankings, units
 from targetboard.services.plans import NodeView
-from targetboard.web.deps import ActorDep, DbDep, csrf_protect
+from targetboard.web.api import Period
+from targetboard.web.deps import NO_NUL, ActorDep, DbDep, RowId, csrf_protect
+from targetboard.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(csrf_protect)])
-ERRORS = {400: {"description": "invalid input (the one error shape)"}, 401: {"description": "not logged in"},
-          403: {"description": "not allowed for this account"}, 404: {"description": "no such unit"}}
+router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(csrf_protect)],
+                   responses=API_ERRORS)
 
 
 class UnitPublic(BaseModel):
@@ -63,9 +64,9 @@ def _item(n: NodeView) -> UnitItemPublic:
                           explanation=n.status.explanation if n.status else None)
 
 
-@router.get("/units/{unit_id}/items", response_model=UnitWorkPublic, responses=ERRORS,  # type: ignore[arg-type]
+@router.get("/units/{unit_id}/items", response_model=UnitWorkPublic,
             summary="A unit's targets and tasks with live status, and the indicators it may enter")
-def unit_items(request: Request, unit_id: int, db: DbDep, actor: ActorDep, as_of: str | None = None
+def unit_items(request: Request, unit_id: RowId, db: DbDep, actor: ActorDep, as_of: Period = None
                ) -> UnitWorkPublic:
     work = units.unit_work(db, actor, unit_id, as_of=as_of, thresholds=request.app.state.thresholds)
     u = work.unit
@@ -77,13 +78,13 @@ def unit_items(request: Request, unit_id: int, db: DbDep, actor: ActorDep, as_of
 
 
 class NewValue(BaseModel):
-    region: Annotated[str, Field(min_length=1, max_length=64)]
-    indicator: Annotated[str, Field(min_length=1, max_length=64)]
-    period: Annotated[str, Field(min_length=4, max_length=32, description="2022M07, 2022年1-7月 ...")]
-    value: Annotated[str, Field(min_length=1, max_length=32, description="as typed: 580.2")]
-    unit: Annotated[str | None, Field(max_length=16)] = None
+    region: Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL)]
+    indicator: Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL)]
+    period: Annotated[str, Field(min_length=4, max_length=32, pattern=NO_NUL, description="2022M07, 2022年1-7月 ...")]
+    value: Annotated[str, Field(min_length=1, max_length=32, pattern=NO_NUL, description="as typed: 580.2")]
+    unit: Annotated[str | None, Field(max_length=16, pattern=NO_NUL)] = None
     ytd: bool | None = Field(default=None, description="year to date; None: the indicator's default")
-    growth: Annotated[str | None, Field(max_length=16)] = None
+    growth: Annotated[str | None, Field(max_length=16, pattern=NO_NUL)] = None
     force: bool = Field(default=False, description="the figure was checked: import despite a magnitude jump")
 
 
@@ -97,7 +98,6 @@ class ImportPublic(BaseModel):
 
 
 @router.post("/observations/value", status_code=201, response_model=ImportPublic,
-             responses={k: v for k, v in ERRORS.items() if k != 404},
              summary="One figure, checked and stored exactly like a one-row import file")
 def enter_value(body: NewValue, db: DbDep, actor: ActorDep) -> ImportPublic:
     r = observations.enter_value(db, actor, region=body.region, indicator=body.indicator, period=body.period,
@@ -127,9 +127,10 @@ class RankingPagePublic(BaseModel):
     forecast_error: str | None
 
 
-@router.get("/rankings/{indicator}/outlook", response_model=RankingPagePublic, responses=ERRORS,  # type: ignore[arg-type]
+@router.get("/rankings/{indicator}/outlook", response_model=RankingPagePublic,
             summary="The ranking page: the latest (or given) period's ranking beside the year-end forecast ranking")
-def ranking_outlook(indicator: str, db: DbDep, actor: ActorDep, region: str, period: str | None = None,
+def ranking_outlook(indicator: Annotated[str, Path(max_length=64, pattern=NO_NUL)], db: DbDep, actor: ActorDep,
+                    region: Annotated[str, Query(max_length=64, pattern=NO_NUL)], period: Period = None,
                     by: Literal["level", "growth"] = "level") -> RankingPagePublic:
     p = rankings.ranking_page(db, indicator, region=region, period=period, by=by)
 
