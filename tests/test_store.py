@@ -112,9 +112,14 @@ def test_unit_suggestions_and_assignment_history(db_url):
     assert suggest_unit("全面开展自建房、危化品、道路运输等重点领域专项整治") == "应急管理局"
     assert suggest_unit("隐性债务“破冰计划”") == "财政局"
     db = Database(db_url)
-    plans.import_plan(db, OFFICE, seed_document(), region="扬中市", year=2022)
     regions.add_unit(db, OFFICE, "商务局", "扬中市")
     regions.add_unit(db, OFFICE, "发改委", "扬中市")
+    plans.import_plan(db, OFFICE, seed_document(), region="扬中市", year=2022)
+    assert assignments.suggestions(db) == []  # items pending review are not the plan yet: nothing to assign
+    from targetboard.text.readers import SourceDocument
+
+    revised = SourceDocument("seed-reviewed.txt", seed_document().text + "\n", "utf-8", "txt")
+    plans.import_plan(db, OFFICE, revised, region="扬中市", year=2022, reviewed=True)
     pending = assignments.suggestions(db)
     commerce = next(s for s in pending if s.unit == "商务局")
     assert commerce.unit_exists

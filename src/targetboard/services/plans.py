@@ -18,6 +18,7 @@ from targetboard.errors import Invalid, Where
 from targetboard.extract.plan import PlanTree
 from targetboard.extract.task_table import TaskTableError, find_header, task_table_document
 from targetboard.model.period import Period, PeriodError
+from targetboard.services import status_cache
 from targetboard.services.actors import Actor, require_region
 from targetboard.services.documents import extract_document, read_source
 from targetboard.services.ledgers import with_ledger_actuals
@@ -273,6 +274,14 @@ def show_plans(db: Database, *, region: str | None = None, year: int | None = No
     plan page and every target page build this tree, and for a 500-item plan the ORM objects (an item,
     its target or claim, its assignments and units) cost more than the statuses themselves.
     """
+    views: list[PlanView] = status_cache.cached(
+        db, ("show_plans", region, year, as_of, repr(thresholds)),
+        lambda: _show_plans(db, region=region, year=year, as_of=as_of, thresholds=thresholds))
+    return list(views)  # a copy: the cached list is shared
+
+
+def _show_plans(db: Database, *, region: str | None, year: int | None, as_of: str | None,
+                thresholds: Thresholds | None) -> list[PlanView]:
     with db.read() as s:
         reg = find_region(s, region) if region else None
         plans = store.find_plans(s, reg, year)

@@ -14,6 +14,7 @@ from targetboard.catalog import load_catalog
 from targetboard.errors import Invalid, NotFound, Where
 from targetboard.ingest.periods import parse_period_text
 from targetboard.model.period import Period
+from targetboard.services import status_cache
 from targetboard.services.actors import Actor, require_region
 from targetboard.services.ledgers import with_ledger_actuals
 from targetboard.store import Database
@@ -51,8 +52,17 @@ StatusView = StatusRow
 
 def target_statuses(db: Database, *, region: str | None = None, year: int | None = None, as_of: str | None = None,
                     thresholds: Thresholds | None = None) -> list[StatusView]:
-    """Every stored target (of a region and plan year) with its live status, in plan order."""
+    """Every stored target (of a region and plan year) with its live status, in plan order (computed once
+    per change of the data: `status_cache`)."""
     code = parse_period(as_of).code if as_of else None
+    rows: list[StatusView] = status_cache.cached(
+        db, ("target_statuses", region, year, code, repr(thresholds)),
+        lambda: _target_statuses(db, region=region, year=year, code=code, thresholds=thresholds))
+    return list(rows)  # a copy: the cached list is shared
+
+
+def _target_statuses(db: Database, *, region: str | None, year: int | None, code: str | None,
+                     thresholds: Thresholds | None) -> list[StatusView]:
     with db.read() as s:
         reg = find_region(s, region) if region else None
         rows = status_rows(s, region=reg, year=year, as_of=code, thresholds=thresholds)

@@ -41,3 +41,11 @@ def events(session: Session, *, limit: int = 50, actor: str | None = None, actio
     if entity:
         q = q.where(AuditEvent.entity == entity)
     return list(session.scalars(q))
+
+
+def latest_event_id(session: Session) -> int:
+    """The id of the newest audit event (0 when none): every change that can move a status records one in
+    its own transaction, so this number changes whenever the data behind the statuses may have changed."""
+    from sqlalchemy import func
+
+    return int(session.scalar(select(func.max(AuditEvent.id))) or 0)
