@@ -206,8 +206,8 @@ def free_port() -> int:
 SERVE = "import sys; from targetboard.cli import main; sys.argv[0] = 'targetboard'; main()"
 
 
-def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`targetboard serve --db URL --port P` in a subprocess (one uvicorn worker), ready when /login answers.
+def start_server(url: str, port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
+    """`targetboard serve --db URL --port P --workers N` in a subprocess, ready when /login answers.
 
     Its log (one access line per request) goes to a file: a pipe nobody reads would fill up and stall
     the server mid-run.
@@ -217,7 +217,7 @@ def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TARGETBOARD_SECRET_KEY": SECRET, "PYTHONPATH": str(REPO_ROOT / "src")}
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-c", SERVE, "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 "--db", url], env=env, stdout=out, stderr=subprocess.STDOUT)
+                                 "--db", url, "--workers", str(workers)], env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -294,14 +294,30 @@ async def run_load(base: str, built: Built, clients: int, requests: int, think: 
     return load
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process so far (Linux /proc; None elsewhere): on a shared machine the
-    server's CPU time per request is the figure that other jobs do not inflate."""
+def _children(pid: int) -> list[int]:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return []
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time so far of a process and its live children, the workers of `serve --workers`
+    (Linux /proc; None elsewhere): on a shared machine the server's CPU time per request is the figure
+    that other jobs do not inflate."""
+    total = 0.0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            if p == pid:
+                return None
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        todo.extend(_children(p))
+    return total
 
 
 def pct(values: list[float], q: float) -> float:
@@ -317,7 +333,7 @@ def bench(url: str, args: argparse.Namespace, tmp: Path) -> bool:
           f"built in {built.seconds:.1f} s")
     base_ms = baseline(url, built, args.baseline_repeats)
     port = free_port()
-    server = start_server(url, port, tmp / "server.log")
+    server = start_server(url, port, tmp / "server.log", args.workers)
     try:
         load = asyncio.run(run_load(f"http://127.0.0.1:{port}", built, args.clients, args.requests, args.think,
                                     server.pid))
@@ -327,7 +343,8 @@ def bench(url: str, args: argparse.Namespace, tmp: Path) -> bool:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-    print(f"  {args.clients} clients x {args.requests} requests, think {args.think:g} s; "
+    print(f"  {args.workers} server worker(s); {args.clients} clients x {args.requests} requests, "
+          f"think {args.think:g} s; "
           f"{load.requests} requests in {load.seconds:.1f} s = {load.requests / load.seconds:.1f} req/s; "
           f"errors {load.errors}; load average {os.getloadavg()[0]:.1f}")
     if load.cpu is not None:
@@ -376,6 +393,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="sqlite")
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (`serve --workers`; default 1)")
     parser.add_argument("--requests", type=int, default=30, help="requests per client (default 30)")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a client waits between requests (0: back to back)")

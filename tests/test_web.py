@@ -545,7 +545,7 @@ def test_serve_demo_loads_the_seed_and_prints_working_accounts(tmp_path, monkeyp
     from targetboard.cli import main
 
     served = {}
-    monkeypatch.setattr(cli_web, "_run", lambda settings, db=None: served.update(settings=settings, db=db))
+    monkeypatch.setattr(cli_web, "_run", lambda settings, db=None, workers=1: served.update(settings=settings, db=db))
     monkeypatch.delenv("TARGETBOARD_SECRET_KEY", raising=False)
     db_path = tmp_path / "demo.db"
     for _ in range(2):  # a re-run on the same demo database works and prints new passwords
@@ -598,3 +598,22 @@ console.log(JSON.stringify(options));
     assert [s["name"] for s in line["series"]] == ["2022年累计", "2021年累计", "目标", "全年预测"]
     assert line["series"][3]["data"][11] > 1200
     assert len(bars["series"][0]["data"]) == 6
+
+
+def test_worker_processes_build_their_app_from_the_environment(web_url, monkeypatch):
+    """`serve --workers N`: each uvicorn worker imports `app_from_environment`, which reads TARGETBOARD_*."""
+    from targetboard.web.app import app_from_environment
+
+    monkeypatch.setenv("TARGETBOARD_DATABASE_URL", web_url)
+    monkeypatch.setenv("TARGETBOARD_SECRET_KEY", SECRET)
+    app = app_from_environment()
+    try:
+        c = login(TestClient(app, base_url="http://testserver"), "sup1")
+        assert c.get("/plans").status_code == 200
+    finally:
+        app.state.db.dispose()
+    monkeypatch.delenv("TARGETBOARD_SECRET_KEY")
+    from targetboard.errors import Invalid
+
+    with pytest.raises(Invalid, match="secret"):
+        app_from_environment()

@@ -12,6 +12,7 @@ app starts without a configured secret key.
 
 from __future__ import annotations
 
+import os
 import secrets
 import tempfile
 from pathlib import Path
@@ -50,28 +51,40 @@ def demo_accounts(db: Database) -> list[tuple[str, str, str]]:
     return out
 
 
-def _run(settings: Settings, db: Database | None = None) -> None:
+def _run(settings: Settings, db: Database | None = None, workers: int = 1) -> None:
     import uvicorn
 
     from targetboard.web import create_app
 
-    app = create_app(settings, db=db)
     click.echo(t(f"targetboard 网页服务：http://{settings.host}:{settings.port}/  （API 文档：/api/docs）",
                  f"targetboard web: http://{settings.host}:{settings.port}/  (API docs: /api/docs)"))
+    if workers > 1:
+        # Worker processes build their own app from the environment (uvicorn imports a factory by name),
+        # so the settings this command resolved go to them as TARGETBOARD_* variables.
+        assert settings.secret_key is not None  # create_app below refused otherwise
+        create_app(settings, db=db)  # fail fast here, not in every worker
+        os.environ.update(TARGETBOARD_DATABASE_URL=settings.database_url,
+                          TARGETBOARD_SECRET_KEY=settings.secret_key.get_secret_value())
+        uvicorn.run("targetboard.web.app:app_from_environment", factory=True, host=settings.host,
+                    port=settings.port, workers=workers, log_level="info", proxy_headers=False)
+        return
+    app = create_app(settings, db=db)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False)
 
 
 @click.command("serve")
 @click.option("--host", default=None, help="Address to listen on (default: $TARGETBOARD_HOST, else 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default: $TARGETBOARD_PORT, else 8000).")
+@click.option("--workers", type=click.IntRange(1, 32), default=1, show_default=True,
+              help="Server processes (one per core; each keeps its own status cache and log-in throttle).")
 @click.option("--demo", is_flag=True, help="Serve the demo: seed plan, sample data and demo accounts in a demo "
               "database (a temporary file unless --db), with a secret key generated for this run.")
 @db_option
 @user_errors
-def serve(host: str | None, port: int | None, demo: bool, db_url: str | None) -> None:
+def serve(host: str | None, port: int | None, workers: int, demo: bool, db_url: str | None) -> None:
     """Run the web dashboard and the REST API (needs $TARGETBOARD_SECRET_KEY, at least 32 characters)."""
     if not demo:
-        _run(Settings.load(host=host, port=port, database_url=db_url))
+        _run(Settings.load(host=host, port=port, database_url=db_url), workers=workers)
         return
     from targetboard.demo import read_part, track_part
     from targetboard.services.schema import open_database
@@ -85,7 +98,7 @@ def serve(host: str | None, port: int | None, demo: bool, db_url: str | None) ->
         click.echo(t("\n== 演示账号（密码仅本次有效）==", "\n== demo accounts (passwords for this run only) =="))
         for name, role, password in accounts:
             click.echo(f"  {name:<16} {role:<12} {password}")
-        _run(settings, db)
+        _run(settings, db, workers)
 
 
 COMMANDS = [serve]

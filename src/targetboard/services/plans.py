@@ -209,6 +209,11 @@ def set_plan_status(db: Database, actor: Actor, plan_id: int, status: str) -> Pl
 def list_plans(db: Database, *, region: str | None = None, year: int | None = None) -> list[PlanSummary]:
     """Every stored plan (of a region, a year) with its counts; the counts come from one grouped query
     rather than from loading every item of every plan (every page load lists the plans)."""
+    return list(status_cache.cached(db, ("list_plans", region, year), lambda: _list_plans(db, region=region,
+                                                                                         year=year)))
+
+
+def _list_plans(db: Database, *, region: str | None, year: int | None) -> list[PlanSummary]:
     with db.read() as s:
         reg = find_region(s, region) if region else None
         plans = store.find_plans(s, reg, year)

@@ -96,6 +96,13 @@ class RankingView:
 def rank_indicator(db: Database, indicator: str, *, region: str, period: str, by: str = "level",
                    forecast: bool = False) -> RankingView:
     """`region` among its peers for `indicator` in `period` (or, with `forecast`, at year end)."""
+    return status_cache.cached(db, ("rank_indicator", indicator, region, period, by, forecast),
+                               lambda: _rank_indicator(db, indicator, region=region, period=period, by=by,
+                                                       forecast=forecast))
+
+
+def _rank_indicator(db: Database, indicator: str, *, region: str, period: str, by: str,
+                    forecast: bool) -> RankingView:
     if by not in ("level", "growth"):
         raise Invalid(f"排序依据 {by!r} 无效，应为 level 或 growth", f"by {by!r}: expected level or growth")
     catalog = load_catalog()

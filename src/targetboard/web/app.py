@@ -8,16 +8,17 @@ build.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import jinja2
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from targetboard.errors import Invalid, Where
 from targetboard.services import tracking
@@ -73,15 +74,7 @@ def create_app(settings: Settings, *, db: Database | None = None, throttle: Logi
     errors.install(app)
     _install_docs(app)
 
-    @app.middleware("http")
-    async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path != DOCS_URL:  # Swagger UI's page starts itself with an inline script
-            response.headers.setdefault("Content-Security-Policy", CSP)
-        return response
-
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(api_units.router)
@@ -92,6 +85,36 @@ def create_app(settings: Settings, *, db: Database | None = None, throttle: Logi
     app.include_router(api_review.router)
     app.include_router(pages_review.router)
     return app
+
+
+class SecurityHeaders:
+    """Security headers on every response, as a plain ASGI middleware (Starlette's `@app.middleware("http")`
+    wraps every request in an extra task and stream, which costs a page a few milliseconds)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = scope.get("path") != DOCS_URL  # Swagger UI's page starts itself with an inline script
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if csp:
+                    headers.setdefault("Content-Security-Policy", CSP)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def app_from_environment() -> FastAPI:
+    """The app of a `targetboard serve --workers N` worker process: settings from TARGETBOARD_* only."""
+    return create_app(Settings.load())
 
 
 def make_templates() -> Jinja2Templates:
