@@ -119,6 +119,37 @@ DEMO_STEPS = (
     ("project", "2", (("sign", date(2022, 6, 2)),)),
 )
 
+#: SAMPLE progress reports (generated, not real): (metric of the item, period, text, percent, decision, comment).
+DEMO_REPORTS = (
+    ("工业应税销售", "2022M01", "样例：1月完成应税销售约98亿元，重点企业满产", 8, "accept", ""),
+    ("工业应税销售", "2022M02", "样例：1-2月累计约190亿元，春节后复工顺利", 16, "accept", ""),
+    ("工业应税销售", "2022M03", "样例：一季度累计约285亿元", 24, "return", "样例：请附统计局快报"),
+    ("一般公共预算收入", "2022M01", "样例：1月入库约4.2亿元", 10, "accept", ""),
+    ("一般公共预算收入", "2022M02", "样例：1-2月累计约7.9亿元", 20, None, ""),
+)
+
+
+def _sample_reports(db: Database, region: str, year: int) -> list[str]:
+    """SAMPLE progress reports from the lead departments, some accepted, one returned, one waiting."""
+    from targetboard.services import plans, reports
+
+    view = plans.show_plans(db, region=region, year=year)[0]
+    items = {n.metric: n.id for n in view.nodes if n.kind == "target" and n.metric}
+    done = {(r.report.item_id, r.report.period) for r in reports.reports_for(db, DEMO_ACTOR, region=region)}
+    for metric, period, text, percent, decision, comment in DEMO_REPORTS:
+        if metric not in items or (items[metric], period) in done:  # a re-run on the same demo database
+            continue
+        report = reports.submit_report(db, DEMO_ACTOR, items[metric], period, text=text, percent=percent)
+        if decision is not None:
+            reports.review_report(db, DEMO_ACTOR, report.id, accept=decision == "accept", comment=comment)
+    rows = reports.reports_for(db, DEMO_ACTOR, region=region)
+    states = {s: sum(1 for r in rows if r.report.state == s) for s in ("accepted", "returned", "submitted")}
+    owed = reports.due_for(db, DEMO_ACTOR, region=region, today=DEMO_DAY, upcoming=False)
+    return [f"\n-- 进度报告（样例数据）--\n◇ 已报 {len(rows)} 份：通过 {states['accepted']}，"
+            f"退回 {states['returned']}，待审核 {states['submitted']}；"
+            f"截至{DEMO_DAY:%Y年%m月%d日}逾期未报或退回待重报 {len(owed)} 份\n"]
+
+
 def accountability_part(db: Database, region: str, year: int) -> list[str]:
     """Part 5: SAMPLE ledgers with their lights, and a department league table (published as a snapshot)."""
     from targetboard.accountability.bulletin_text import summary as bulletin_summary
@@ -146,7 +177,8 @@ def accountability_part(db: Database, region: str, year: int) -> list[str]:
             for step, on in steps:
                 ledgers.move(db, DEMO_ACTOR, entry.id, step, comment="样例：缺少监测报告" if step == "return" else "",
                              today=DEMO_DAY, on=on)
-    out = [f"\n-- 台账（样例数据，{DEMO_DAY:%Y年%m月%d日}亮灯）--\n"]
+    out = _sample_reports(db, region, year)
+    out.append(f"\n-- 台账（样例数据，{DEMO_DAY:%Y年%m月%d日}亮灯）--\n")
     for kind, *_ in SAMPLE_LEDGERS:
         entries = ledgers.list_entries(db, region=region, kind=kind, today=DEMO_DAY)
         counts = {c: sum(1 for e in entries if e.light == c) for c in ("red", "yellow", "green", "done")}
