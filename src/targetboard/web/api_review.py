@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from targetboard.services import observations, review
 from targetboard.services.review import ItemFields, ReviewItem, ReviewSheet
 from targetboard.web.api import Limit, Name, Offset, Period
+from targetboard.web.api_units import ImportPublic
 from targetboard.web.deps import NO_NUL, ActorDep, DbDep, RowId, csrf_protect
 from targetboard.web.errors import API_ERRORS
 
@@ -119,15 +120,6 @@ class GoldenPublic(BaseModel):
     toml: str = Field(description="golden cases in tests/golden/extraction_cases.toml's format")
 
 
-class OutcomesStored(BaseModel):
-    import_id: int | None
-    file: str
-    rows: int
-    inserted: int
-    corrected: int
-    unchanged: int
-
-
 def _fields(f: ItemFields) -> ItemFieldsPublic:
     return ItemFieldsPublic(**f.as_dict())
 
@@ -198,9 +190,9 @@ def export_golden(plan_id: RowId, db: DbDep, actor: ActorDep) -> GoldenPublic:
     return GoldenPublic(plan_id=g.plan_id, cases=g.cases, toml=g.toml)
 
 
-@router.post("/documents/{plan_id}/review/outcomes", status_code=201, response_model=OutcomesStored,
+@router.post("/documents/{plan_id}/review/outcomes", status_code=201, response_model=ImportPublic,
              summary="Store the plan's accepted outcomes with a catalog indicator as observations (supervisors)")
 def store_outcomes(plan_id: RowId, db: DbDep, actor: ActorDep) -> Any:
     v = observations.store_outcomes(db, actor, plan_id)
-    return OutcomesStored(import_id=v.import_id, file=v.file, rows=v.rows, inserted=v.inserted,
+    return ImportPublic(import_id=v.import_id, file=v.file, rows=v.rows, inserted=v.inserted,
                           corrected=v.corrected, unchanged=v.unchanged)
