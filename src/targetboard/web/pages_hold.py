@@ -112,14 +112,19 @@ async def import_ledger(request: Request, db: DbDep, actor: ActorDep, file: Anno
                                                         imported=result))
 
 
+def _entry_page(request: Request, db: DbDep, actor: ActorDep, entry_id: int, when: date, *,
+                error: str | None = None, status_code: int = 200) -> Response:
+    """An entry with its fields, history and the steps `actor` may take (and a refused step's message)."""
+    row, events = ledgers.entry_for(db, actor, entry_id, today=when)
+    kind = ledger_kinds()[row.entry.kind]
+    return render(request, "ledger.html", {"row": row, "events": events, "day": when.isoformat(),
+                                           "kind_name": kind.name, "states": kind.states,
+                                           "light_names": LIGHT_NAMES, "error": error}, actor, status_code)
+
+
 @router.get("/ledgers/{entry_id}")
 def ledger_entry(request: Request, entry_id: int, db: DbDep, actor: ActorDep, day: str | None = None) -> Response:
-    when = _day(day)
-    row, events = ledgers.entry_for(db, actor, entry_id, today=when)
-    return render(request, "ledger.html", {"row": row, "events": events, "day": when.isoformat(),
-                                           "kind_name": ledger_kinds()[row.entry.kind].name,
-                                           "states": ledger_kinds()[row.entry.kind].states,
-                                           "light_names": LIGHT_NAMES}, actor)
+    return _entry_page(request, db, actor, entry_id, _day(day))
 
 
 @router.post("/ledgers/{entry_id}/move")
@@ -127,16 +132,13 @@ def move_entry(request: Request, entry_id: int, db: DbDep, actor: ActorDep,
                action: Annotated[str, Form(max_length=24)], comment: Annotated[str, Form(max_length=500)] = "",
                day: Annotated[str | None, Form(max_length=10)] = None) -> Response:
     """One step on an entry; back to the entry's page (the error in it when the step is refused)."""
+    when = _day(day)
     try:
-        ledgers.move(db, actor, entry_id, action, comment=comment, today=_day(day))
+        ledgers.move(db, actor, entry_id, action, comment=comment, today=when)
     except TargetboardError as e:
         error, _, status = failure(request, e)
-        row, events = ledgers.entry_for(db, actor, entry_id, today=_day(day))
-        return render(request, "ledger.html", {"row": row, "events": events, "day": _day(day).isoformat(),
-                                               "kind_name": ledger_kinds()[row.entry.kind].name,
-                                               "states": ledger_kinds()[row.entry.kind].states,
-                                               "light_names": LIGHT_NAMES, "error": error}, actor, status)
-    return RedirectResponse(f"/ledgers/{entry_id}?day={_day(day).isoformat()}", status_code=303)
+        return _entry_page(request, db, actor, entry_id, when, error=error, status_code=status)
+    return RedirectResponse(f"/ledgers/{entry_id}?day={when.isoformat()}", status_code=303)
 
 
 # --- assessment -----------------------------------------------------------------------------------
