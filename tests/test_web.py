@@ -412,6 +412,52 @@ def test_target_page_highlights_the_source_and_explains(web):
     assert c.get("/targets/999999").status_code == 404
 
 
+def test_shared_renderings_follow_a_write_at_once_in_every_language(web):
+    """The plan tree, a target page's data and the status API are computed once per change of the data
+    and shared between requests (`services.status_cache`); a write, even by another process, shows on the
+    very next request, and one language's rendering is never served in another."""
+    import json
+
+    c = login(web.client(), "ed1")
+    sales, budget = f'href="/targets/{web.target_item}', f'href="/targets/{web.other_item}'
+    api = "/api/v1/targets?region=扬中市&year=2022&as_of=2022M06"
+
+    def api_june() -> float:
+        return next(t for t in c.get(api).json()["items"] if t["item_id"] == web.target_item)["status"][
+            "latest_value"]
+
+    def chart_june() -> float:
+        html = c.get(f"/targets/{web.target_item}?as_of=2022M06").text
+        return json.loads(re.search(r'id="chart-data">(.*?)</script>', html, re.S).group(1))["actual"][5]
+
+    zh, en = c.get("/plans?unit=商务局").text, c.get("/plans?unit=商务局&lang=en").text
+    assert sales in zh and budget not in zh and "指标目标" in zh and ">Target<" not in zh
+    assert sales in en and budget not in en and ">Target<" in en and "指标目标" not in en
+    assert api_june() == pytest.approx(572.33) and chart_june() == pytest.approx(572.33)
+    token = page_csrf(c, "/upload")
+    r = c.post("/upload", files={"file": ("fix.csv", sheet([("扬中市", "工业应税销售", "2022M06", 575.0)]),
+                                          "text/csv")}, data={"csrf_token": token})  # a correction
+    assert r.status_code == 200, r.text
+    assert api_june() == pytest.approx(575.0) and chart_june() == pytest.approx(575.0)
+    other = Database(web.url)  # another process's write: the same database, not this app's objects
+    assignments.assign(other, Actor("root"), web.other_item, "商务局", role="support")
+    other.dispose()
+    assert budget in c.get("/plans?unit=商务局").text and budget in c.get("/plans?unit=商务局&lang=en").text
+
+
+def test_a_page_asks_the_database_for_the_data_version_once(web, monkeypatch):
+    """A target page reads five cached services; under `ReadSnapshot` they share one version query."""
+    from targetboard.services import status_cache
+
+    calls: list[str] = []
+    original = status_cache.data_version
+    monkeypatch.setattr(status_cache, "data_version", lambda db: calls.append(db.url) or original(db))
+    c = login(web.client(), "view1")
+    calls.clear()
+    assert c.get(f"/targets/{web.target_item}?as_of=2022M05").status_code == 200
+    assert calls == [web.db.url]
+
+
 def test_audit_page_for_supervisors_only(web):
     sup = login(web.client(), "sup1")
     html = sup.get("/audit?action=user.add").text

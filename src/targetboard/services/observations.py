@@ -20,6 +20,7 @@ from targetboard.ingest.plausibility import comparison_keys, magnitude_flags
 from targetboard.ingest.problems import RecordKey
 from targetboard.model.items import Item
 from targetboard.model.observation import ObservationRecord
+from targetboard.services import status_cache
 from targetboard.services.actors import Actor, require_region
 from targetboard.services.review import current_fields
 from targetboard.store import Database
@@ -224,6 +225,16 @@ def undo_import(db: Database, actor: Actor, import_id: int) -> store_imports.Und
 def list_observations(db: Database, *, region: str | None = None, indicator: str | None = None,
                       period: str | None = None, limit: int = 200, offset: int = 0
                       ) -> list[store_imports.ObservationRow]:
+    """Stored figures, newest import first (kept per change of the data: a target page's chart asks for
+    its indicator's series on every view)."""
+    rows = status_cache.cached(db, ("list_observations", region, indicator, period, limit, offset),
+                               lambda: _list_observations(db, region=region, indicator=indicator, period=period,
+                                                          limit=limit, offset=offset), size="item")
+    return list(rows)  # a copy: the cached list is shared
+
+
+def _list_observations(db: Database, *, region: str | None, indicator: str | None, period: str | None,
+                       limit: int, offset: int) -> list[store_imports.ObservationRow]:
     from targetboard.catalog import load_catalog
 
     with db.read() as s:

@@ -98,7 +98,7 @@ def rank_indicator(db: Database, indicator: str, *, region: str, period: str, by
     """`region` among its peers for `indicator` in `period` (or, with `forecast`, at year end)."""
     return status_cache.cached(db, ("rank_indicator", indicator, region, period, by, forecast),
                                lambda: _rank_indicator(db, indicator, region=region, period=period, by=by,
-                                                       forecast=forecast))
+                                                       forecast=forecast), size="item")
 
 
 def _rank_indicator(db: Database, indicator: str, *, region: str, period: str, by: str,

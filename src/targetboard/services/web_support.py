@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 
 from targetboard.analytics import Thresholds
 from targetboard.errors import Invalid, NotFound
+from targetboard.services import status_cache
 from targetboard.services.actors import Actor
 from targetboard.services.plans import PlanView, show_plans
 from targetboard.store import Database
 from targetboard.store.audit import record
-from targetboard.store.models import ApiToken, Membership, Plan, PlanItem, User, utcnow
+from targetboard.store.models import ApiToken, Document, Membership, Plan, PlanItem, Region, User, utcnow
 from targetboard.store.plans import get_plan
 
 
@@ -150,7 +151,13 @@ def token_account(db: Database, secret: str) -> SessionAccount | None:
 
 def show_plan(db: Database, plan_id: int, *, as_of: str | None = None,
               thresholds: Thresholds | None = None) -> PlanView:
-    """One stored plan as a tree with live status (NotFound when there is no such plan)."""
+    """One stored plan as a tree with live status (NotFound when there is no such plan); kept per change of
+    the data (`status_cache`), since the plan page and every target page ask for it."""
+    return status_cache.cached(db, ("show_plan", plan_id, as_of, repr(thresholds)),
+                               lambda: _show_plan(db, plan_id, as_of=as_of, thresholds=thresholds))
+
+
+def _show_plan(db: Database, plan_id: int, *, as_of: str | None, thresholds: Thresholds | None) -> PlanView:
     with db.read() as s:
         plan = get_plan(s, plan_id)
         region, year = plan.region.code, plan.year
@@ -177,14 +184,30 @@ class ItemSource:
 
 
 def item_source(db: Database, item_id: int) -> ItemSource:
-    """The plan item `item_id` and its document's text (spans index into that text)."""
+    """The plan item `item_id` and its document's text (spans index into that text). Kept per change of
+    the data, as an "item" of the cache; the items of one document share one copy of its text."""
+    return status_cache.cached(db, ("item_source", item_id), lambda: _item_source(db, item_id), size="item")
+
+
+def _item_source(db: Database, item_id: int) -> ItemSource:
     with db.read() as s:
-        item = s.get(PlanItem, item_id)
-        if item is None:
-            raise NotFound(f"规划事项 {item_id} 不存在", f"plan item {item_id}: not found")
-        plan: Plan = item.plan
-        return ItemSource(item.id, plan.id, plan.region.name, plan.year, item.kind, item.text, item.start, item.end,
-                          plan.document.name, plan.document.text)
+        row = s.execute(
+            select(PlanItem.id, PlanItem.plan_id, Region.name, Plan.year, PlanItem.kind, PlanItem.text,
+                   PlanItem.start, PlanItem.end, Plan.document_id, Document.name)
+            .join(Plan, PlanItem.plan_id == Plan.id).join(Region, Plan.region_id == Region.id)
+            .join(Document, Plan.document_id == Document.id).where(PlanItem.id == item_id)).one_or_none()
+    if row is None:
+        raise NotFound(f"规划事项 {item_id} 不存在", f"plan item {item_id}: not found")
+    return ItemSource(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[9],
+                      _document_text(db, row[8]))
+
+
+def _document_text(db: Database, document_id: int) -> str:
+    def read() -> str:
+        with db.read() as s:
+            return s.scalar(select(Document.text).where(Document.id == document_id)) or ""
+
+    return status_cache.cached(db, ("document_text", document_id), read)
 
 
 # --- a document with its items highlighted ---------------------------------------------------------

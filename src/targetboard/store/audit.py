@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from targetboard.store.models import AuditEvent
+
+_LATEST_EVENT = select(func.max(AuditEvent.__table__.c.id))
 
 
 def record(session: Session, action: str, entity: str, entity_id: object = None, *, actor: str,
@@ -46,6 +48,6 @@ def events(session: Session, *, limit: int = 50, actor: str | None = None, actio
 def latest_event_id(session: Session) -> int:
     """The id of the newest audit event (0 when none): every change that can move a status records one in
     its own transaction, so this number changes whenever the data behind the statuses may have changed."""
-    from sqlalchemy import func
-
-    return int(session.scalar(select(func.max(AuditEvent.id))) or 0)
+    # A Core statement on the session's connection: asked once per cached read, where the ORM's
+    # execution path cost three times the query itself.
+    return int(session.connection().execute(_LATEST_EVENT).scalar() or 0)

@@ -15,10 +15,21 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from targetboard.analytics.status import TargetStatus
-from targetboard.services import assignments, audit, observations, plans, regions, tracking, users, web_support
+from targetboard.services import (
+    assignments,
+    audit,
+    observations,
+    plans,
+    regions,
+    status_cache,
+    tracking,
+    users,
+    web_support,
+)
 from targetboard.services.plans import NodeView
 from targetboard.web.deps import MAX_ID, NO_NUL, ActorDep, DbDep, LangDep, RowId, csrf_protect
 from targetboard.web.errors import API_ERRORS
@@ -223,13 +234,24 @@ def set_plan_status(plan_id: Id, body: PlanStatus, db: DbDep, actor: ActorDep) -
 
 @router.get("/targets", summary="Stored targets with their live status", response_model=TargetPage)
 def list_targets(request: Request, db: DbDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 0,
-                 region: Name = None, year: Year = None, as_of: Period = None) -> dict[str, Any]:
-    rows = tracking.target_statuses(db, region=region, year=year, as_of=as_of,
-                                    thresholds=request.app.state.thresholds)
-    items = [{"target_id": r.target_id, "plan_id": r.plan_id, "item_id": r.item_id, "region_name": r.region_name,
-              "item_text": r.item_text, "metric": r.metric, "comparator": r.comparator, "value": r.value,
-              "unit": r.unit, "status": _status(r.status), "label": r.label} for r in rows[offset:offset + limit]]
-    return {"items": items, "limit": limit, "offset": offset, "total": len(rows)}
+                 region: Name = None, year: Year = None, as_of: Period = None) -> Response:
+    """The page is validated and serialised once per change of the data and shared by every request
+    (`services.status_cache`): checking 300 statuses against the response model on every call was most
+    of this endpoint's time, and dashboards poll it."""
+    thresholds = request.app.state.thresholds
+
+    def build() -> bytes:
+        rows = tracking.target_statuses(db, region=region, year=year, as_of=as_of, thresholds=thresholds)
+        items = [{"target_id": r.target_id, "plan_id": r.plan_id, "item_id": r.item_id,
+                  "region_name": r.region_name, "item_text": r.item_text, "metric": r.metric,
+                  "comparator": r.comparator, "value": r.value, "unit": r.unit, "status": _status(r.status),
+                  "label": r.label} for r in rows[offset:offset + limit]]
+        page = {"items": items, "limit": limit, "offset": offset, "total": len(rows)}
+        return TargetPage.model_validate(page).model_dump_json().encode()
+
+    body = status_cache.cached(db, ("web.api.targets", region, year, as_of, limit, offset, repr(thresholds)),
+                               build)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/rankings/{indicator}", summary="A region among its peers for an indicator and period")

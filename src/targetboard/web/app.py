@@ -21,7 +21,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from targetboard.errors import Invalid, Where
-from targetboard.services import tracking
+from targetboard.services import status_cache, tracking
 from targetboard.services.schema import open_database
 from targetboard.settings import Settings
 from targetboard.store import Database
@@ -75,6 +75,7 @@ def create_app(settings: Settings, *, db: Database | None = None, throttle: Logi
     _install_docs(app)
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ReadSnapshot)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(api_units.router)
@@ -110,6 +111,22 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class ReadSnapshot:
+    """GET and HEAD requests read the data version once (`status_cache.one_version`): a target page asks
+    five cached services, and each asked the database for the version. Such requests do not write what
+    the statuses depend on, so one version per request is a consistent snapshot, not a stale one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        with status_cache.one_version():
+            await self.app(scope, receive, send)
 
 
 def app_from_environment() -> FastAPI:

@@ -29,12 +29,16 @@ NO_NUL = r"^[^\x00]*$"
 RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="a row id")]
 
 
-def get_db(request: Request) -> Database:
+# The dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in its thread
+# pool, and a hop there and back for each of them cost more than they do (bench/web.py).
+
+
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_lang(request: Request) -> Lang:
+async def get_lang(request: Request) -> Lang:
     return request_lang(request)
 
 
@@ -45,7 +49,7 @@ def _bearer(request: Request) -> str | None:
 
 
 def optional_actor(request: Request, db: Annotated[Database, Depends(get_db)]) -> Actor | None:
-    """The logged-in actor, or None for an anonymous request.
+    """The logged-in actor, or None for an anonymous request (a plain `def`: it reads the database).
 
     A session whose account was disabled or deleted, or whose password changed since the log-in, is
     ended here (the password stamp is part of the session), so changing a password logs out every other
@@ -69,7 +73,7 @@ def optional_actor(request: Request, db: Annotated[Database, Depends(get_db)]) -
     return account.actor
 
 
-def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     """The logged-in actor; 401 (API) or a redirect to the log-in page (pages) otherwise."""
     if actor is None:
         raise NotAuthenticated()

@@ -15,11 +15,12 @@ from urllib.parse import quote, urlparse
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from targetboard.errors import Forbidden, ImportRejected, Invalid, NotFound, TargetboardError, Where
-from targetboard.services import audit, observations, plans, tracking, users, web_support
+from targetboard.services import audit, observations, plans, status_cache, tracking, users, web_support
 from targetboard.services.actors import ROLE_NAMES_ZH, Actor
-from targetboard.services.plans import NodeView
+from targetboard.services.plans import NodeView, PlanSummary
 from targetboard.store import Database
 from targetboard.web.deps import ActorDep, DbDep, MaybeActorDep, csrf_protect
 from targetboard.web.errors import TooManyAttempts, page_lang
@@ -203,17 +204,33 @@ def _labelled(rows: list[Row]) -> list[Row]:
                 tr(r.node.verdict_label)) for r in rows]
 
 
-@router.get("/plans")
-def plan_page(request: Request, db: DbDep, actor: ActorDep, plan: int | None = None, unit: str | None = None,
-              status: str | None = None, pillar: int | None = None, as_of: str | None = None) -> Response:
-    """The plan tree; filters by unit, pillar and status colour. Counts are of the targets the unit and
-    pillar filters leave, so that they answer "how is this department / this pillar doing"."""
-    summaries = plans.list_plans(db)
-    if not summaries:
-        return render(request, "plans.html", {"summaries": [], "view": None, "rows": [], "counts": {},
-                                              "units": [], "pillars": [], "unit": unit, "status": status,
-                                              "pillar": pillar, "as_of": as_of}, actor)
-    chosen = plan if plan is not None else summaries[-1].id
+@dataclass(frozen=True)
+class PlanTree:
+    """What the plan page shows of one plan under one filter: the tree's rows as HTML, the colour counts,
+    and the choices of the unit and pillar filters."""
+
+    summary: PlanSummary
+    html: Markup
+    counts: dict[str, int]
+    units: list[str]
+    pillars: list[NodeView]
+
+
+def plan_tree(request: Request, db: Database, chosen: int, *, unit: str | None, status: str | None,
+              pillar: int | None, as_of: str | None) -> PlanTree:
+    """The plan page's tree, rendered once per change of the data, filter and language and then shared by
+    every request (`services.status_cache`): 500 rows are most of the page's time (bench/web.py), and a
+    county's departments all open the same plan. Nothing in it depends on who asks: the plan is readable
+    by every role, and the controls that do depend on the account are outside it."""
+    lang = page_lang(request)
+    thresholds = request.app.state.thresholds
+    return status_cache.cached(db, ("web.plan_tree", chosen, unit, status, pillar, as_of, lang, repr(thresholds)),
+                               lambda: _plan_tree(request, db, chosen, unit=unit, status=status, pillar=pillar,
+                                                  as_of=as_of))
+
+
+def _plan_tree(request: Request, db: Database, chosen: int, *, unit: str | None, status: str | None,
+               pillar: int | None, as_of: str | None) -> PlanTree:
     view = web_support.show_plan(db, chosen, as_of=as_of or None, thresholds=request.app.state.thresholds)
     counts = {"green": 0, "yellow": 0, "red": 0, "grey": 0}
     units: set[str] = set()
@@ -241,9 +258,26 @@ def plan_page(request: Request, db: DbDep, actor: ActorDep, plan: int | None = N
             continue
         rows.append(Row(n, 2, colour))
     set_lang(page_lang(request))
-    return render(request, "plans.html", {"summaries": summaries, "view": view, "rows": _labelled(rows),
-                                          "counts": counts,
-                                          "units": sorted(units), "pillars": pillars, "unit": unit,
+    templates: Jinja2Templates = request.app.state.templates
+    html = templates.env.get_template("_plan_tree.html").render(rows=_labelled(rows), as_of=as_of)
+    return PlanTree(view.summary, Markup(html), counts, sorted(units), pillars)
+
+
+@router.get("/plans")
+def plan_page(request: Request, db: DbDep, actor: ActorDep, plan: int | None = None, unit: str | None = None,
+              status: str | None = None, pillar: int | None = None, as_of: str | None = None) -> Response:
+    """The plan tree; filters by unit, pillar and status colour. Counts are of the targets the unit and
+    pillar filters leave, so that they answer "how is this department / this pillar doing"."""
+    summaries = plans.list_plans(db)
+    if not summaries:
+        return render(request, "plans.html", {"summaries": [], "summary": None, "tree": None, "counts": {}, "units": [],
+                                              "pillars": [], "unit": unit, "status": status, "pillar": pillar,
+                                              "as_of": as_of}, actor)
+    chosen = plan if plan is not None else summaries[-1].id
+    tree = plan_tree(request, db, chosen, unit=unit, status=status, pillar=pillar, as_of=as_of)
+    return render(request, "plans.html", {"summaries": summaries, "summary": tree.summary, "tree": tree.html,
+                                          "counts": tree.counts, "units": tree.units, "pillars": tree.pillars,
+                                          "unit": unit,
                                           "status": status, "pillar": pillar, "as_of": as_of, "chosen": chosen},
                   actor)
 
