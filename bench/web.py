@@ -177,7 +177,7 @@ def baseline(url: str, built: Built, repeats: int) -> dict[str, float]:
         if node.metric and node.status and node.status.latest_period:
             tracking.rank_indicator(db, node.metric, region=REGION, period=node.status.latest_period)
             tracking.target_statuses(db, region=REGION, year=YEAR)
-            observations.list_observations(db, region=REGION, indicator=node.metric, limit=1000)
+            observations.indicator_series(db, region=REGION, indicator=node.metric)
 
     def status_api() -> None:
         tracking.target_statuses(db, region=REGION, year=YEAR)

@@ -154,6 +154,9 @@ def import_observations(db: Database, actor: Actor, source: str | Path | bytes, 
 
 
 #: The import template's header (docs/import-template.md); a value typed in a page becomes one such row.
+#: Figures of one indicator in one region that `indicator_series` returns at most (40 years of monthly
+#: cumulative and monthly figures).
+SERIES_LIMIT = 1000
 TEMPLATE_HEADER = ("地区", "指标", "时期", "累计", "数值", "单位", "同比增长%", "来源")
 
 
@@ -222,19 +225,19 @@ def undo_import(db: Database, actor: Actor, import_id: int) -> store_imports.Und
         return result
 
 
-def list_observations(db: Database, *, region: str | None = None, indicator: str | None = None,
-                      period: str | None = None, limit: int = 200, offset: int = 0
-                      ) -> list[store_imports.ObservationRow]:
-    """Stored figures, newest import first (kept per change of the data: a target page's chart asks for
-    its indicator's series on every view)."""
-    rows = status_cache.cached(db, ("list_observations", region, indicator, period, limit, offset),
-                               lambda: _list_observations(db, region=region, indicator=indicator, period=period,
-                                                          limit=limit, offset=offset), size="item")
+def indicator_series(db: Database, *, region: str, indicator: str) -> list[store_imports.ObservationRow]:
+    """Every stored figure of one region for one indicator (what a target page's chart draws), kept per
+    change of the data (`status_cache`): every view of a target page asks for it. Bounded by the periods
+    of one indicator, so it fits the cache's per-target room; a general listing is not cached."""
+    rows = status_cache.cached(db, ("indicator_series", region, indicator),
+                               lambda: list_observations(db, region=region, indicator=indicator, limit=SERIES_LIMIT),
+                               size="item")
     return list(rows)  # a copy: the cached list is shared
 
 
-def _list_observations(db: Database, *, region: str | None, indicator: str | None, period: str | None,
-                       limit: int, offset: int) -> list[store_imports.ObservationRow]:
+def list_observations(db: Database, *, region: str | None = None, indicator: str | None = None,
+                      period: str | None = None, limit: int = 200, offset: int = 0
+                      ) -> list[store_imports.ObservationRow]:
     from targetboard.catalog import load_catalog
 
     with db.read() as s:

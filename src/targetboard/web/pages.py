@@ -306,7 +306,7 @@ def _chart(db: Database, source: web_support.ItemSource, node: NodeView, as_of: 
     if target is None:
         return None
     try:
-        rows = observations.list_observations(db, region=source.region_name, indicator=node.metric, limit=1000)
+        rows = observations.indicator_series(db, region=source.region_name, indicator=node.metric)
     except TargetboardError:
         return None
     months = [period_label(f"{source.year}M{m:02d}").removeprefix(f"{source.year}年").removesuffix(f" {source.year}")
