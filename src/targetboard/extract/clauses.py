@@ -7,8 +7,8 @@ that name a set or thresholds inside a definition are dropped.
 
 from __future__ import annotations
 
-import itertools
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from functools import lru_cache
 
@@ -147,19 +147,28 @@ def _emit(
         modality = reading.modality or cues.modality_before(a + m.start)
         if modality == "expect" and ctx.section(pos) == "review":
             modality = None
+    unit = m.unit
+    # Positional, in `Item`'s field order (a keyword call costs twice as much; this runs for every figure):
+    # kind, start, end, text, metric, indicator, measure, value, value_high, unit, comparator, period,
+    # modality, rank, peer_group, region, region_code, rule, confidence.
     out.append(
         Item(
-            text="", kind=kind, start=c_abs, end=c_end, metric=metric, measure=measure, value=value, value_high=high,
-            unit=m.unit or None, comparator=comparator,
-            period=item_period(ctx, cues, pos, reading, kind),
-            modality=modality,
-            rule="quantity" if how == "own" else f"quantity.{how}",
-            confidence=quantity_confidence_flags(  # chinese, gap, garbled, section known
-                how, decided, metric, m.unit, m.chinese, reading.gap, ctx.garbled,
+            kind, c_abs, c_end, "", metric, None, measure, value, high, unit or None, comparator,
+            item_period(ctx, cues, pos, reading, kind), modality, None, None, None, None,
+            _RULES.get(how) or f"quantity.{how}",
+            quantity_confidence_flags(  # chinese, gap, garbled, section known
+                how, decided, metric, unit, m.chinese, reading.gap, ctx.garbled,
                 decided != "genre" or ctx.section(pos) is not None,
             ),
         )
     )
+
+
+#: The rule name of a quantity item by where its metric came from (`_emit`'s `how`), built once.
+_RULES: dict[str, str] = {
+    how: "quantity" if how == "own" else f"quantity.{how}"
+    for how in ("own", "carried", "coordinated", "history", "regions", "share", "subject", "economy", "contribution")
+}
 
 
 def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Mention, str]]:
@@ -182,7 +191,8 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
                 kept.append((m, pre))
                 prev_end = m.end
             continue  # not a quantity: its text stays part of the next mention's context
-        if not _unit_ok(lex, m, pre):
+        if (m.unit in lex.weak_units or m.unit in _BARE_MAGNITUDES) and not _unit_ok(lex, m, pre):
+            # `_unit_ok` has questions only for weak units and bare magnitudes; any other unit is fine.
             continue
         prev_end = m.end
         # A count naming the subject of a later figure is no item (40个项目完成投资156亿元).
@@ -247,6 +257,28 @@ def _left_context(pre: str) -> tuple[Reading, str, bool]:
     return read_left_context(pre), pre_clean, _DISTRIBUTE.search(pre_clean) is not None
 
 
+def _clause_bounds(sentence: str) -> list[int]:
+    """Clause boundaries, ascending: commas and colons (each its own one-character clause), plus the
+    parentheses that hold numbers of their own.
+
+    Built from `str.split` pieces rather than one match object per separator. A position may appear
+    twice (two separators in a row): the clause lookup bisects, so an empty clause is never chosen.
+    """
+    bounds = [0]
+    pos = -1
+    for piece in _CLAUSE_SEP.split(sentence):
+        pos += len(piece) + 1  # the separator after this piece
+        bounds.append(pos)
+        bounds.append(pos + 1)
+    bounds[-2:] = [len(sentence)]  # the last piece has no separator after it
+    if "(" in sentence and (pars := [par.span() for par in _PAREN_NUM.finditer(sentence)]):
+        cuts = set(bounds)
+        for ps, pe in pars:
+            cuts.update((ps, ps + 1, pe - 1, pe))
+        return sorted(cuts)
+    return bounds
+
+
 def process_sentence(
     lex: Lexicon, ctx: DocumentContext, text: str, s_start: int, s_end: int, out: list[Item]
 ) -> None:
@@ -259,16 +291,7 @@ def process_sentence(
     )
     if not found and not may_rank:
         return  # most sentences of a plan hold no number: leave them at one regex search
-    # Clause boundaries: commas and colons, plus parentheses that hold numbers of their own.
-    cuts = {0, len(sentence)}
-    for sep in _CLAUSE_SEP.finditer(sentence):
-        p = sep.start()
-        cuts.add(p)
-        cuts.add(p + 1)  # the separator is one character
-    if "(" in sentence:
-        for par in _PAREN_NUM.finditer(sentence):
-            cuts.update((par.start(), par.start() + 1, par.end() - 1, par.end()))
-    bounds = sorted(cuts)
+    bounds = _clause_bounds(sentence)
     carried: str | None = None
     last_group: list[str] = []  # the metrics of the last coordinated group (甲、乙分别…)
     carried_reading: Reading | None = None
@@ -278,21 +301,19 @@ def process_sentence(
     history: list[str] = []  # distinct metrics named so far in this sentence, for 分别 without a subject
     cues: Cues | None = None
     k = 0  # next mention (they are sorted by start)
-    for a, b in itertools.pairwise(bounds):
-        if k >= len(found):
-            break
-        if found[k].start >= b:
-            continue
+    n_found = len(found)
+    while k < n_found:
+        # The clause holding the next mention: clauses without one are never visited.
+        at = bisect_right(bounds, found[k].start)
+        a, b = bounds[at - 1], bounds[at]
         clause = sentence[a:b]
         in_paren = a > 0 and sentence[a - 1] == "("
         c_abs = s_start + a
         c_end = s_start + b
         mentions: list[Mention] = []
-        while k < len(found) and found[k].start < b:
+        while k < n_found and found[k].start < b:
             m = found[k]
             k += 1
-            if m.start < a:
-                continue
             # Re-base on the clause: offsets and the text after it stop at the clause's end.
             m.start -= a
             m.end = (m.end if m.end < b else b) - a
@@ -310,7 +331,7 @@ def process_sentence(
             j = i + 1  # coordinated followers: 分别增长8%和10%, 5.27万元、2.67万元
             while j < len(kept) and _COORD_ONLY_SPACED.fullmatch(kept[j][1]):
                 j += 1
-            group = [g for g, _ in kept[i:j]]
+            group = [m] if j == i + 1 else [g for g, _ in kept[i:j]]  # mostly one figure
             reading, pre_clean, distribute = _left_context(pre)
             metric = reading.metric
             if pre_clean.endswith("等"):  # A、B、C等30场招商活动: the metric follows the count
@@ -385,7 +406,7 @@ def process_sentence(
                 pairs = [(group[0], p) for p in parts]
                 how = "coordinated" if how == "own" else how
             else:
-                pairs = [(g, metric) for g in group]
+                pairs = [(m, metric)] if len(group) == 1 else [(g, metric) for g in group]
             for g, met in pairs:
                 if cues is None:
                     cues = Cues(lex, sentence)
