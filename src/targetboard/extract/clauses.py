@@ -85,21 +85,27 @@ _DEBRIS_AFTER = re.compile(r"\+\d")
 
 
 def _skip(clause: str, m: Mention) -> bool:
-    """Numbers that are not quantities: ordinals, ratios, codes, names."""
-    before = clause[m.start - 1] if m.start > 0 else ""
-    if (before and before in "第[") or (before.isascii() and before.isalpha()):
-        return True
+    """Numbers that are not quantities: ordinals, ratios, codes, names.
+
+    Grouped by the character before and the character after the number (each read once): this runs
+    for every number of the text.
+    """
+    start = m.start
+    before = clause[start - 1] if start > 0 else ""
+    if before:
+        if before in "第[" or (before.isascii() and before.isalpha()):
+            return True
+        if (before == "+" or before == ":") and start >= 2 and clause[start - 2].isdigit():
+            return True  # 654.38+0万吨: converter debris standing for lost digits gives no item; 1:2 a ratio
     after = m.after
-    if (before == "+" and m.start >= 2 and clause[m.start - 2].isdigit()) or (
-        after[:1] == "+" and _DEBRIS_AFTER.match(after)
-    ):
-        return True  # 654.38+0万吨: converter debris standing for lost digits gives no item
-    if before == ":" and m.start >= 2 and clause[m.start - 2].isdigit():
-        return True
-    if after[:1] in _NOT_QUANTITY_FIRST and _NOT_QUANTITY_AFTER.match(after):
-        return True
-    if after[:1].isascii() and after[:1].isalpha() and m.unit is None:
-        return True
+    first = after[:1]
+    if first:
+        if first == "+" and _DEBRIS_AFTER.match(after):
+            return True
+        if first in _NOT_QUANTITY_FIRST and _NOT_QUANTITY_AFTER.match(after):
+            return True
+        if m.unit is None and first.isascii() and first.isalpha():
+            return True
     return False
 
 
@@ -178,8 +184,12 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
     for i in range(len(mentions) - 2, -1, -1):
         # 分别拉动1.0、4.7、2.6个百分点: the unit follows only the last number of a list.
         m, nxt = mentions[i], mentions[i + 1]
-        gap = clause[m.end : nxt.start]
-        if m.unit is None and nxt.unit is not None and m.value_high is None and _LIST_GAP.fullmatch(gap):
+        if (
+            m.unit is None
+            and nxt.unit is not None
+            and m.value_high is None
+            and _LIST_GAP.fullmatch(clause[m.end : nxt.start])
+        ):
             m.unit = nxt.unit
             m.after = clause[m.end :]
     for i, m in enumerate(mentions):
@@ -233,6 +243,8 @@ def _names_itself(lex: Lexicon, m: Mention) -> bool:
 
 def _action_suffix(lex: Lexicon, metric: str) -> str | None:
     """The action verb a metric candidate ends with (新建, 招引 ...), when it does."""
+    if metric[-1:] not in lex.action_last_chars:  # most metrics end on a noun: one set look-up
+        return None
     if metric in lex.action_verbs:
         return metric
     for n in (2, 3, 4):
@@ -279,10 +291,11 @@ def _clause_bounds(sentence: str) -> list[int]:
     return bounds
 
 
-def process_sentence(
-    lex: Lexicon, ctx: DocumentContext, text: str, s_start: int, s_end: int, out: list[Item]
-) -> None:
-    sentence = text[s_start:s_end]
+def process_sentence(lex: Lexicon, ctx: DocumentContext, sentence: str, s_start: int, out: list[Item]) -> None:
+    """Draft items and ranking claims of one sentence starting at `s_start` of the document's text.
+
+    The caller passes the sentence string it already holds (the prose loop also tests it for sub-periods).
+    """
     found = find_mentions(sentence) if may_hold_quantity(sentence) else []
     # Every `_RANK_QUICK` match holds 第, 首, 前 or 强, and 第 alone is one: substring tests first (the
     # regex has no first-character set to skip on and would be tried at every position).

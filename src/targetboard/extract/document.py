@@ -15,6 +15,7 @@ from functools import cache
 from targetboard.extract.lexicon import alternation, lexicon
 
 _HEADER = re.compile(r"\A((?:[A-Z]+:[^\n]*\n)+)\n")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)年")
 #: A heading line: 一、 / （一） / 第一部分 ...
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+部分)")
@@ -137,7 +138,7 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
     cues = lex.data["cues"]
     header, body = _parse_header(text)
     if year is None:
-        m = re.match(r"\d{4}", header.get("YEAR", ""))
+        m = _FOUR_DIGITS.match(header.get("YEAR", ""))
         if m:
             year = int(m.group())
     region = header.get("REGION") or None
@@ -178,11 +179,12 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
         for m in _LINE_SENTENCE.finditer(line):
             sent = m.group()
             heading = _HEADING.match(sent) is not None  # asked up to four times below: read once
+            bare = sent.lstrip()  # likewise
             short = len(sent) <= 40 or heading
             start = pos + m.start()
             review = lex.review_section_re.search(sent)
             plan = lex.plan_section_re.search(sent)
-            lead = _LEAD_YEAR.match(sent) if "年" in sent.lstrip()[:14] else None
+            lead = _LEAD_YEAR.match(sent) if "年" in bare[:14] else None
             if review and plan and short and not heading and len(sent) > 20:
                 continue  # a combined report's title names both parts
             if short and review and not (plan and plan.start() < review.start()):
@@ -196,7 +198,7 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
             elif short and heading and (py := _heading_plan_year(sent, year)) is not None:
                 # 三、扎实做好2026年各项工作 / （二）今年主要工作: a heading about the document's year or later
                 ctx.switch(start, "plan", py)
-            elif sent.lstrip()[:1] in "去过上" and _REVIEW_OPENER.match(sent) and genre != BULLETIN:
+            elif bare[:1] in "去过上" and _REVIEW_OPENER.match(sent) and genre != BULLETIN:
                 # 去年，全县…/过去一年，…: a paragraph reporting the past year, whatever its length.
                 ctx.switch(start, "review", year - 1 if year is not None else None)
             elif lead and year is not None:
@@ -206,7 +208,7 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
                     ctx.switch(start, "review", y)  # 2025年以来/2025年上半年: the current year so far
                 elif y == year and not ctx.sub_period and (genre == REPORT or _FUTURE.search(sent)):
                     ctx.switch(start, "plan", y)
-            elif not short and five_re.match(sent.lstrip()) and ctx.section(start) == "review":
+            elif not short and five_re.match(bare) and ctx.section(start) == "review":
                 ctx.switch(start, "review", _five_end(ctx, start), True)
         pos += len(line) + 1
     return ctx

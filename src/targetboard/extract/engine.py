@@ -149,14 +149,16 @@ def _draft_document(
     flowing = _join_soft_breaks(text)
     sentences: list[tuple[int, int]] = []
     for m in SENTENCE.finditer(flowing, ctx.body_start):
-        sentences.append(m.span())
-        if consumed and _inside(m.start(), consumed):  # most documents have no table
+        span = m.span()
+        sentences.append(span)
+        start = span[0]
+        if consumed and _inside(start, consumed):  # most documents have no table
             continue
-        if m.start() == 0 or flowing[m.start() - 1] == "\n":
+        if start == 0 or flowing[start - 1] == "\n":
             ctx.carry_sub = None  # a new paragraph: no period carries into it
-        process_sentence(lex, ctx, flowing, m.start(), m.end(), drafts)
         sentence = m.group()
-        if ("季" in sentence or "半年" in sentence or "月" in sentence) and ctx.section(m.start()) == "review":
+        process_sentence(lex, ctx, sentence, start, drafts)
+        if ("季" in sentence or "半年" in sentence or "月" in sentence) and ctx.section(start) == "review":
             sub = sentence_sub_period(sentence)
             if sub:
                 ctx.carry_sub = cumulative(ctx, sub, sentence)
@@ -208,16 +210,20 @@ def extract_normalized(
         drafts.extend(part)
     drafts.sort(key=lambda d: (d.start, d.end))
     drafts = filter_confidence(drafts, min_confidence)
-    for d in drafts:  # map normalised spans back to the original text, then fill what needs the whole item
-        s, e = nt.to_original(d.start, d.end)
+    # Map normalised spans back to the original text, then fill what needs the whole item (look-ups
+    # hoisted: this runs for every item).
+    original = nt.original
+    to_original = nt.to_original
+    for d in drafts:
+        s, e = to_original(d.start, d.end)
         # Trim the clause's trailing punctuation and surrounding spaces from the reported span.
-        while e > s and nt.original[e - 1] in " \t\n。，,;；:：":
+        while e > s and original[e - 1] in " \t\n。，,;；:：":
             e -= 1
-        while s < e and nt.original[s] in " \t\n":
+        while s < e and original[s] in " \t\n":
             s += 1
-        d.start, d.end, d.text = s, e, nt.original[s:e]
+        d.start, d.end, d.text = s, e, original[s:e]
         d.indicator = match_indicator(d.metric) if d.metric else None
-        if d.unit in ("万", "亿", "万亿") and d.indicator and d.measure != "growth":
+        if d.indicator and d.unit in ("万", "亿", "万亿") and d.measure != "growth":
             # 工业应税销售突破千亿大关: the unit the text leaves implicit comes from the catalog.
             base = load_catalog().get(d.indicator).unit.lstrip("万亿千百")
             if base and base not in ("%", "‰"):

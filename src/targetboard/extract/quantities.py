@@ -52,6 +52,7 @@ class _Patterns:
     special: re.Pattern[str]
     more_unit: re.Pattern[str]
     after_first: frozenset[str]  # first characters of the qualifiers after a number (以上, 左右 ...)
+    numeral_gate: re.Pattern[str]  # where a Chinese-numeral mention can start (see `_numeral_gate`)
 
 
 @cache
@@ -73,7 +74,30 @@ def _patterns() -> _Patterns:
         rf"|(?P<mag>[一二两三四五六七八九]?[十百千]?(?:亿|万))(?=\s*大\s*关)"
     )
     more_unit = re.compile(rf"(?:多|余)(?P<unit>{alternation(lex.list('units', 'base'))})")
-    return _Patterns(arabic, chinese, special, more_unit, frozenset(w[0] for w in lex.comparators_after))
+    return _Patterns(
+        arabic, chinese, special, more_unit, frozenset(w[0] for w in lex.comparators_after), _numeral_gate(lex)
+    )
+
+
+def _numeral_gate(lex: Lexicon) -> re.Pattern[str]:
+    """A numeral character right after a numeral cue (达到, 突破 ...) or a blank: the only places where
+    `find_mentions` keeps a Chinese-numeral match.
+
+    `find_mentions` keeps such a match only when the text before it, blanks stripped, ends on a numeral
+    cue (`Lexicon.numeral_cue_re`); so the character before the match is a blank or the cue's last one.
+    Scanning the clause with the numeral pattern costs a match attempt (numeral run, unit alternation) at
+    every numeral character (一, 十, 万 of 一是, 十四五, 万元 ...); this gate is one skip-ahead scan that lets
+    the pattern run in a few sentences in a hundred. The candidate character comes first, so the engine
+    skips to it; a one-character look-behind on the cues' last characters rules most out before the
+    exact cue look-behinds (one per cue length, as a look-behind has a fixed width).
+    """
+    cues = lex.list("quantity_cues", "numeral")
+    last = "".join(sorted({re.escape(w[-1]) for w in cues}))
+    by_length: dict[int, list[str]] = {}
+    for w in cues:
+        by_length.setdefault(len(w), []).append(w)
+    exact = "|".join(f"(?<=(?:{alternation(ws)}){_CN})" for _, ws in sorted(by_length.items()))
+    return re.compile(rf"{_CN}(?<=[\s{last}]{_CN})(?:(?<=\s{_CN})|{exact})")
 
 
 def _after_qualifier(lex: Lexicon, text: str, pos: int) -> tuple[str | None, int]:
@@ -85,10 +109,11 @@ def _after_qualifier(lex: Lexicon, text: str, pos: int) -> tuple[str | None, int
 
 
 def may_hold_quantity(text: str) -> bool:
-    """Cheap pre-check: can `find_mentions` find anything here? (digits, 百分之, 成, 番, 一半, 大关, numerals+unit)."""
+    """Cheap pre-check: can `find_mentions` find anything here? (digits, 百分之, 成, 番, 一半, 大关, a numeral
+    after a numeral cue)."""
     if _QUICK.search(text) is not None:
         return True
-    return _CN_QUICK.search(text) is not None and _patterns().chinese.search(text) is not None
+    return _patterns().numeral_gate.search(text) is not None
 
 
 # Pre-filters are single character classes (one scan, no alternation tried at every position):
@@ -107,9 +132,6 @@ def _may_hold_special(clause: str) -> bool:
     position; this gate is one skip-ahead scan and passes a few sentences in a thousand.
     """
     return _SPECIAL_GATE.search(clause) is not None
-
-
-_CN_QUICK = re.compile(r"[零〇一二两三四五六七八九十百千]")
 
 
 def _free(taken: list[tuple[int, int]], s: int, e: int) -> bool:
@@ -202,7 +224,7 @@ def find_mentions(clause: str) -> list[Mention]:
         found.append(Mention(s, e, value, high, unit, comp, more, "", False))
 
     n_before_chinese = len(found)
-    chineses = pats.chinese.finditer(clause) if _CN_QUICK.search(clause) else ()
+    chineses = pats.chinese.finditer(clause) if pats.numeral_gate.search(clause) else ()
     if chineses:  # the Arabic spans join the overlap test only when numerals are looked for
         taken += [(f.start, f.end) for f in found[n_special:]]
     for m in chineses:
