@@ -182,17 +182,22 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
             bare = sent.lstrip()  # likewise
             short = len(sent) <= 40 or heading
             start = pos + m.start()
-            review = lex.review_section_re.search(sent)
-            plan = lex.plan_section_re.search(sent)
-            lead = _LEAD_YEAR.match(sent) if "年" in bare[:14] else None
-            if review and plan and short and not heading and len(sent) > 20:
-                continue  # a combined report's title names both parts
+            # Section cues are read where a branch below asks for them: a long sentence (most of the text)
+            # needs the review cue only when it holds a strong plan cue, and never the plain plan cue.
+            review: re.Match[str] | None = None
+            plan: re.Match[str] | None = None
+            if short:
+                review = lex.review_section_re.search(sent)
+                plan = lex.plan_section_re.search(sent)
+                if review and plan and not heading and len(sent) > 20:
+                    continue  # a combined report's title names both parts
             if short and review and not (plan and plan.start() < review.start()):
                 five = bool(five_re.search(sent)) and _ANY_YEAR.search(sent) is None
                 ctx.switch(start, "review", _review_year(sent, year) if not five else _five_end(ctx, start), five)
             elif plan and short and not (tense_re.search(sent[: plan.start()]) and not heading):
                 ctx.switch(start, "plan", _plan_year(sent, year))
             elif not short and (strong := strong_re.search(sent)) and not tense_re.search(sent[: strong.start()]):
+                review = lex.review_section_re.search(sent)
                 if not (review and review.start() < strong.start()):
                     ctx.switch(start, "plan", _plan_year(sent, year))
             elif short and heading and (py := _heading_plan_year(sent, year)) is not None:
@@ -201,7 +206,7 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
             elif bare[:1] in "去过上" and _REVIEW_OPENER.match(sent) and genre != BULLETIN:
                 # 去年，全县…/过去一年，…: a paragraph reporting the past year, whatever its length.
                 ctx.switch(start, "review", year - 1 if year is not None else None)
-            elif lead and year is not None:
+            elif year is not None and "年" in bare[:14] and (lead := _LEAD_YEAR.match(sent)) is not None:
                 y = int(lead.group(1))
                 so_far = lead.group(0).endswith(("以来", "上半年"))
                 if y < year or (y == year and so_far):

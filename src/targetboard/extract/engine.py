@@ -28,7 +28,7 @@ from targetboard.extract.periods import (
     period_of,
     sentence_sub_period,
 )
-from targetboard.extract.region import most_specific, name_path, region_at_start, region_code
+from targetboard.extract.region import most_specific, name_path, region_at_start, region_code, region_openers
 from targetboard.extract.tables import find_tables
 from targetboard.extract.tasks import is_commitment, uncovered_runs
 from targetboard.model.items import Item
@@ -173,9 +173,16 @@ def _assign_regions(ctx: DocumentContext, text: str, drafts: list[Item], region:
     doc_region = most_specific(path)
     extra = tuple(name_path(path))
     codes: dict[str | None, str | None] = {}
+    openers = region_openers(extra)
     for d in drafts:
         if d.region is None and d.kind != "task":
-            d.region = region_at_start(text[d.start : d.end], extra) or doc_region
+            # Most clauses open on a metric: their first character rules a region name out (the full
+            # reading is needed only when it could open one, or when leading punctuation hides it).
+            first = text[d.start] if d.start < d.end else ""
+            if first in openers or first in " ,。;" or not first:
+                d.region = region_at_start(text[d.start : d.end], extra) or doc_region
+            else:
+                d.region = doc_region
         elif d.region is None:
             d.region = doc_region
         if d.region not in codes:
