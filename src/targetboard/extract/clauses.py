@@ -7,8 +7,8 @@ that name a set or thresholds inside a definition are dropped.
 
 from __future__ import annotations
 
-import itertools
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from functools import lru_cache
 
@@ -85,21 +85,27 @@ _DEBRIS_AFTER = re.compile(r"\+\d")
 
 
 def _skip(clause: str, m: Mention) -> bool:
-    """Numbers that are not quantities: ordinals, ratios, codes, names."""
-    before = clause[m.start - 1] if m.start > 0 else ""
-    if (before and before in "第[") or (before.isascii() and before.isalpha()):
-        return True
+    """Numbers that are not quantities: ordinals, ratios, codes, names.
+
+    Grouped by the character before and the character after the number (each read once): this runs
+    for every number of the text.
+    """
+    start = m.start
+    before = clause[start - 1] if start > 0 else ""
+    if before:
+        if before in "第[" or (before.isascii() and before.isalpha()):
+            return True
+        if (before == "+" or before == ":") and start >= 2 and clause[start - 2].isdigit():
+            return True  # 654.38+0万吨: converter debris standing for lost digits gives no item; 1:2 a ratio
     after = m.after
-    if (before == "+" and m.start >= 2 and clause[m.start - 2].isdigit()) or (
-        after[:1] == "+" and _DEBRIS_AFTER.match(after)
-    ):
-        return True  # 654.38+0万吨: converter debris standing for lost digits gives no item
-    if before == ":" and m.start >= 2 and clause[m.start - 2].isdigit():
-        return True
-    if after[:1] in _NOT_QUANTITY_FIRST and _NOT_QUANTITY_AFTER.match(after):
-        return True
-    if after[:1].isascii() and after[:1].isalpha() and m.unit is None:
-        return True
+    first = after[:1]
+    if first:
+        if first == "+" and _DEBRIS_AFTER.match(after):
+            return True
+        if first in _NOT_QUANTITY_FIRST and _NOT_QUANTITY_AFTER.match(after):
+            return True
+        if m.unit is None and first.isascii() and first.isalpha():
+            return True
     return False
 
 
@@ -147,19 +153,28 @@ def _emit(
         modality = reading.modality or cues.modality_before(a + m.start)
         if modality == "expect" and ctx.section(pos) == "review":
             modality = None
+    unit = m.unit
+    # Positional, in `Item`'s field order (a keyword call costs twice as much; this runs for every figure):
+    # kind, start, end, text, metric, indicator, measure, value, value_high, unit, comparator, period,
+    # modality, rank, peer_group, region, region_code, rule, confidence.
     out.append(
         Item(
-            text="", kind=kind, start=c_abs, end=c_end, metric=metric, measure=measure, value=value, value_high=high,
-            unit=m.unit or None, comparator=comparator,
-            period=item_period(ctx, cues, pos, reading, kind),
-            modality=modality,
-            rule="quantity" if how == "own" else f"quantity.{how}",
-            confidence=quantity_confidence_flags(  # chinese, gap, garbled, section known
-                how, decided, metric, m.unit, m.chinese, reading.gap, ctx.garbled,
+            kind, c_abs, c_end, "", metric, None, measure, value, high, unit or None, comparator,
+            item_period(ctx, cues, pos, reading, kind), modality, None, None, None, None,
+            _RULES.get(how) or f"quantity.{how}",
+            quantity_confidence_flags(  # chinese, gap, garbled, section known
+                how, decided, metric, unit, m.chinese, reading.gap, ctx.garbled,
                 decided != "genre" or ctx.section(pos) is not None,
             ),
         )
     )
+
+
+#: The rule name of a quantity item by where its metric came from (`_emit`'s `how`), built once.
+_RULES: dict[str, str] = {
+    how: "quantity" if how == "own" else f"quantity.{how}"
+    for how in ("own", "carried", "coordinated", "history", "regions", "share", "subject", "economy", "contribution")
+}
 
 
 def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Mention, str]]:
@@ -169,8 +184,12 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
     for i in range(len(mentions) - 2, -1, -1):
         # 分别拉动1.0、4.7、2.6个百分点: the unit follows only the last number of a list.
         m, nxt = mentions[i], mentions[i + 1]
-        gap = clause[m.end : nxt.start]
-        if m.unit is None and nxt.unit is not None and m.value_high is None and _LIST_GAP.fullmatch(gap):
+        if (
+            m.unit is None
+            and nxt.unit is not None
+            and m.value_high is None
+            and _LIST_GAP.fullmatch(clause[m.end : nxt.start])
+        ):
             m.unit = nxt.unit
             m.after = clause[m.end :]
     for i, m in enumerate(mentions):
@@ -182,7 +201,8 @@ def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Ment
                 kept.append((m, pre))
                 prev_end = m.end
             continue  # not a quantity: its text stays part of the next mention's context
-        if not _unit_ok(lex, m, pre):
+        if (m.unit in lex.weak_units or m.unit in _BARE_MAGNITUDES) and not _unit_ok(lex, m, pre):
+            # `_unit_ok` has questions only for weak units and bare magnitudes; any other unit is fine.
             continue
         prev_end = m.end
         # A count naming the subject of a later figure is no item (40个项目完成投资156亿元).
@@ -223,6 +243,8 @@ def _names_itself(lex: Lexicon, m: Mention) -> bool:
 
 def _action_suffix(lex: Lexicon, metric: str) -> str | None:
     """The action verb a metric candidate ends with (新建, 招引 ...), when it does."""
+    if metric[-1:] not in lex.action_last_chars:  # most metrics end on a noun: one set look-up
+        return None
     if metric in lex.action_verbs:
         return metric
     for n in (2, 3, 4):
@@ -247,10 +269,33 @@ def _left_context(pre: str) -> tuple[Reading, str, bool]:
     return read_left_context(pre), pre_clean, _DISTRIBUTE.search(pre_clean) is not None
 
 
-def process_sentence(
-    lex: Lexicon, ctx: DocumentContext, text: str, s_start: int, s_end: int, out: list[Item]
-) -> None:
-    sentence = text[s_start:s_end]
+def _clause_bounds(sentence: str) -> list[int]:
+    """Clause boundaries, ascending: commas and colons (each its own one-character clause), plus the
+    parentheses that hold numbers of their own.
+
+    Built from `str.split` pieces rather than one match object per separator. A position may appear
+    twice (two separators in a row): the clause lookup bisects, so an empty clause is never chosen.
+    """
+    bounds = [0]
+    pos = -1
+    for piece in _CLAUSE_SEP.split(sentence):
+        pos += len(piece) + 1  # the separator after this piece
+        bounds.append(pos)
+        bounds.append(pos + 1)
+    bounds[-2:] = [len(sentence)]  # the last piece has no separator after it
+    if "(" in sentence and (pars := [par.span() for par in _PAREN_NUM.finditer(sentence)]):
+        cuts = set(bounds)
+        for ps, pe in pars:
+            cuts.update((ps, ps + 1, pe - 1, pe))
+        return sorted(cuts)
+    return bounds
+
+
+def process_sentence(lex: Lexicon, ctx: DocumentContext, sentence: str, s_start: int, out: list[Item]) -> None:
+    """Draft items and ranking claims of one sentence starting at `s_start` of the document's text.
+
+    The caller passes the sentence string it already holds (the prose loop also tests it for sub-periods).
+    """
     found = find_mentions(sentence) if may_hold_quantity(sentence) else []
     # Every `_RANK_QUICK` match holds 第, 首, 前 or 强, and 第 alone is one: substring tests first (the
     # regex has no first-character set to skip on and would be tried at every position).
@@ -259,16 +304,7 @@ def process_sentence(
     )
     if not found and not may_rank:
         return  # most sentences of a plan hold no number: leave them at one regex search
-    # Clause boundaries: commas and colons, plus parentheses that hold numbers of their own.
-    cuts = {0, len(sentence)}
-    for sep in _CLAUSE_SEP.finditer(sentence):
-        p = sep.start()
-        cuts.add(p)
-        cuts.add(p + 1)  # the separator is one character
-    if "(" in sentence:
-        for par in _PAREN_NUM.finditer(sentence):
-            cuts.update((par.start(), par.start() + 1, par.end() - 1, par.end()))
-    bounds = sorted(cuts)
+    bounds = _clause_bounds(sentence)
     carried: str | None = None
     last_group: list[str] = []  # the metrics of the last coordinated group (甲、乙分别…)
     carried_reading: Reading | None = None
@@ -278,21 +314,19 @@ def process_sentence(
     history: list[str] = []  # distinct metrics named so far in this sentence, for 分别 without a subject
     cues: Cues | None = None
     k = 0  # next mention (they are sorted by start)
-    for a, b in itertools.pairwise(bounds):
-        if k >= len(found):
-            break
-        if found[k].start >= b:
-            continue
+    n_found = len(found)
+    while k < n_found:
+        # The clause holding the next mention: clauses without one are never visited.
+        at = bisect_right(bounds, found[k].start)
+        a, b = bounds[at - 1], bounds[at]
         clause = sentence[a:b]
         in_paren = a > 0 and sentence[a - 1] == "("
         c_abs = s_start + a
         c_end = s_start + b
         mentions: list[Mention] = []
-        while k < len(found) and found[k].start < b:
+        while k < n_found and found[k].start < b:
             m = found[k]
             k += 1
-            if m.start < a:
-                continue
             # Re-base on the clause: offsets and the text after it stop at the clause's end.
             m.start -= a
             m.end = (m.end if m.end < b else b) - a
@@ -310,7 +344,7 @@ def process_sentence(
             j = i + 1  # coordinated followers: 分别增长8%和10%, 5.27万元、2.67万元
             while j < len(kept) and _COORD_ONLY_SPACED.fullmatch(kept[j][1]):
                 j += 1
-            group = [g for g, _ in kept[i:j]]
+            group = [m] if j == i + 1 else [g for g, _ in kept[i:j]]  # mostly one figure
             reading, pre_clean, distribute = _left_context(pre)
             metric = reading.metric
             if pre_clean.endswith("等"):  # A、B、C等30场招商活动: the metric follows the count
@@ -385,7 +419,7 @@ def process_sentence(
                 pairs = [(group[0], p) for p in parts]
                 how = "coordinated" if how == "own" else how
             else:
-                pairs = [(g, metric) for g in group]
+                pairs = [(m, metric)] if len(group) == 1 else [(g, metric) for g in group]
             for g, met in pairs:
                 if cues is None:
                     cues = Cues(lex, sentence)

@@ -23,7 +23,9 @@ from targetboard.extract.periods import (
 def item_period(ctx: DocumentContext, cues: Cues, pos: int, reading: Reading, kind: str) -> str | None:
     if reading.two_year:
         return two_year_period(ctx, pos)
-    period = target_period(ctx, cues.period(ctx, pos), kind)
+    period = cues.period(ctx, pos)
+    if kind == "target" and ctx.sub_period:  # `target_period`'s own test first: it runs for every figure
+        period = target_period(ctx, period, kind)
     if reading.from_value:
         period = earlier_period(ctx, pos, period)
     return period
@@ -80,9 +82,11 @@ class Cues:
 
     def period(self, ctx: DocumentContext, pos: int) -> str | None:
         key = ctx.period_year(pos)
-        if key not in self.periods:
-            self.periods[key] = period_of(ctx, self.sentence, pos)
-        return self.periods[key]
+        periods = self.periods
+        if key in periods:
+            return periods[key]
+        found = periods[key] = period_of(ctx, self.sentence, pos)
+        return found
 
     def kind(self, ctx: DocumentContext, upto: int, pos: int) -> tuple[str, str]:
         """target or outcome, and what decided it ('cue', 'section' or 'genre'), from the sentence's cues

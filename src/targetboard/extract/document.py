@@ -15,6 +15,7 @@ from functools import cache
 from targetboard.extract.lexicon import alternation, lexicon
 
 _HEADER = re.compile(r"\A((?:[A-Z]+:[^\n]*\n)+)\n")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)年")
 #: A heading line: 一、 / （一） / 第一部分 ...
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+部分)")
@@ -137,7 +138,7 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
     cues = lex.data["cues"]
     header, body = _parse_header(text)
     if year is None:
-        m = re.match(r"\d{4}", header.get("YEAR", ""))
+        m = _FOUR_DIGITS.match(header.get("YEAR", ""))
         if m:
             year = int(m.group())
     region = header.get("REGION") or None
@@ -178,35 +179,41 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
         for m in _LINE_SENTENCE.finditer(line):
             sent = m.group()
             heading = _HEADING.match(sent) is not None  # asked up to four times below: read once
+            bare = sent.lstrip()  # likewise
             short = len(sent) <= 40 or heading
             start = pos + m.start()
-            review = lex.review_section_re.search(sent)
-            plan = lex.plan_section_re.search(sent)
-            lead = _LEAD_YEAR.match(sent) if "年" in sent.lstrip()[:14] else None
-            if review and plan and short and not heading and len(sent) > 20:
-                continue  # a combined report's title names both parts
+            # Section cues are read where a branch below asks for them: a long sentence (most of the text)
+            # needs the review cue only when it holds a strong plan cue, and never the plain plan cue.
+            review: re.Match[str] | None = None
+            plan: re.Match[str] | None = None
+            if short:
+                review = lex.review_section_re.search(sent)
+                plan = lex.plan_section_re.search(sent)
+                if review and plan and not heading and len(sent) > 20:
+                    continue  # a combined report's title names both parts
             if short and review and not (plan and plan.start() < review.start()):
                 five = bool(five_re.search(sent)) and _ANY_YEAR.search(sent) is None
                 ctx.switch(start, "review", _review_year(sent, year) if not five else _five_end(ctx, start), five)
             elif plan and short and not (tense_re.search(sent[: plan.start()]) and not heading):
                 ctx.switch(start, "plan", _plan_year(sent, year))
             elif not short and (strong := strong_re.search(sent)) and not tense_re.search(sent[: strong.start()]):
+                review = lex.review_section_re.search(sent)
                 if not (review and review.start() < strong.start()):
                     ctx.switch(start, "plan", _plan_year(sent, year))
             elif short and heading and (py := _heading_plan_year(sent, year)) is not None:
                 # 三、扎实做好2026年各项工作 / （二）今年主要工作: a heading about the document's year or later
                 ctx.switch(start, "plan", py)
-            elif sent.lstrip()[:1] in "去过上" and _REVIEW_OPENER.match(sent) and genre != BULLETIN:
+            elif bare[:1] in "去过上" and _REVIEW_OPENER.match(sent) and genre != BULLETIN:
                 # 去年，全县…/过去一年，…: a paragraph reporting the past year, whatever its length.
                 ctx.switch(start, "review", year - 1 if year is not None else None)
-            elif lead and year is not None:
+            elif year is not None and "年" in bare[:14] and (lead := _LEAD_YEAR.match(sent)) is not None:
                 y = int(lead.group(1))
                 so_far = lead.group(0).endswith(("以来", "上半年"))
                 if y < year or (y == year and so_far):
                     ctx.switch(start, "review", y)  # 2025年以来/2025年上半年: the current year so far
                 elif y == year and not ctx.sub_period and (genre == REPORT or _FUTURE.search(sent)):
                     ctx.switch(start, "plan", y)
-            elif not short and five_re.match(sent.lstrip()) and ctx.section(start) == "review":
+            elif not short and five_re.match(bare) and ctx.section(start) == "review":
                 ctx.switch(start, "review", _five_end(ctx, start), True)
         pos += len(line) + 1
     return ctx

@@ -28,7 +28,7 @@ from targetboard.extract.periods import (
     period_of,
     sentence_sub_period,
 )
-from targetboard.extract.region import most_specific, name_path, region_at_start, region_code
+from targetboard.extract.region import most_specific, name_path, region_at_start, region_code, region_openers
 from targetboard.extract.tables import find_tables
 from targetboard.extract.tasks import is_commitment, uncovered_runs
 from targetboard.model.items import Item
@@ -149,14 +149,16 @@ def _draft_document(
     flowing = _join_soft_breaks(text)
     sentences: list[tuple[int, int]] = []
     for m in SENTENCE.finditer(flowing, ctx.body_start):
-        sentences.append(m.span())
-        if consumed and _inside(m.start(), consumed):  # most documents have no table
+        span = m.span()
+        sentences.append(span)
+        start = span[0]
+        if consumed and _inside(start, consumed):  # most documents have no table
             continue
-        if m.start() == 0 or flowing[m.start() - 1] == "\n":
+        if start == 0 or flowing[start - 1] == "\n":
             ctx.carry_sub = None  # a new paragraph: no period carries into it
-        process_sentence(lex, ctx, flowing, m.start(), m.end(), drafts)
         sentence = m.group()
-        if ("季" in sentence or "半年" in sentence or "月" in sentence) and ctx.section(m.start()) == "review":
+        process_sentence(lex, ctx, sentence, start, drafts)
+        if ("季" in sentence or "半年" in sentence or "月" in sentence) and ctx.section(start) == "review":
             sub = sentence_sub_period(sentence)
             if sub:
                 ctx.carry_sub = cumulative(ctx, sub, sentence)
@@ -171,9 +173,16 @@ def _assign_regions(ctx: DocumentContext, text: str, drafts: list[Item], region:
     doc_region = most_specific(path)
     extra = tuple(name_path(path))
     codes: dict[str | None, str | None] = {}
+    openers = region_openers(extra)
     for d in drafts:
         if d.region is None and d.kind != "task":
-            d.region = region_at_start(text[d.start : d.end], extra) or doc_region
+            # Most clauses open on a metric: their first character rules a region name out (the full
+            # reading is needed only when it could open one, or when leading punctuation hides it).
+            first = text[d.start] if d.start < d.end else ""
+            if first in openers or first in " ,。;" or not first:
+                d.region = region_at_start(text[d.start : d.end], extra) or doc_region
+            else:
+                d.region = doc_region
         elif d.region is None:
             d.region = doc_region
         if d.region not in codes:
@@ -208,16 +217,20 @@ def extract_normalized(
         drafts.extend(part)
     drafts.sort(key=lambda d: (d.start, d.end))
     drafts = filter_confidence(drafts, min_confidence)
-    for d in drafts:  # map normalised spans back to the original text, then fill what needs the whole item
-        s, e = nt.to_original(d.start, d.end)
+    # Map normalised spans back to the original text, then fill what needs the whole item (look-ups
+    # hoisted: this runs for every item).
+    original = nt.original
+    to_original = nt.to_original
+    for d in drafts:
+        s, e = to_original(d.start, d.end)
         # Trim the clause's trailing punctuation and surrounding spaces from the reported span.
-        while e > s and nt.original[e - 1] in " \t\n。，,;；:：":
+        while e > s and original[e - 1] in " \t\n。，,;；:：":
             e -= 1
-        while s < e and nt.original[s] in " \t\n":
+        while s < e and original[s] in " \t\n":
             s += 1
-        d.start, d.end, d.text = s, e, nt.original[s:e]
+        d.start, d.end, d.text = s, e, original[s:e]
         d.indicator = match_indicator(d.metric) if d.metric else None
-        if d.unit in ("万", "亿", "万亿") and d.indicator and d.measure != "growth":
+        if d.indicator and d.unit in ("万", "亿", "万亿") and d.measure != "growth":
             # 工业应税销售突破千亿大关: the unit the text leaves implicit comes from the catalog.
             base = load_catalog().get(d.indicator).unit.lstrip("万亿千百")
             if base and base not in ("%", "‰"):

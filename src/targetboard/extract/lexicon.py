@@ -78,6 +78,8 @@ class Lexicon:
     counted_numeral_cue_re: re.Pattern[str]
     weak_unit_cue_re: re.Pattern[str]
     action_verbs: frozenset[str]
+    #: The last characters of `action_verbs`: a metric ending on another one ends on no action verb.
+    action_last_chars: frozenset[str]
     before_words: WordSet
     measure_words: WordSet
     modality_words: WordSet
@@ -143,6 +145,7 @@ def lexicon() -> Lexicon:
         counted_numeral_cue_re=re.compile(f"(?:{alternation(q['counted_numeral'])})$"),
         weak_unit_cue_re=re.compile(f"(?:{alternation(q['weak_unit'])})$"),
         action_verbs=frozenset(q["action_verbs"]),
+        action_last_chars=frozenset(w[-1] for w in q["action_verbs"]),
         before_words=WordSet(list(c["before"])),
         measure_words=WordSet(m["growth_up"] + m["growth_down"] + m["growth_nouns"]),
         modality_words=WordSet(list(modality_of)),

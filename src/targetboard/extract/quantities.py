@@ -52,6 +52,7 @@ class _Patterns:
     special: re.Pattern[str]
     more_unit: re.Pattern[str]
     after_first: frozenset[str]  # first characters of the qualifiers after a number (以上, 左右 ...)
+    numeral_gate: re.Pattern[str]  # where a Chinese-numeral mention can start (see `_numeral_gate`)
 
 
 @cache
@@ -73,7 +74,30 @@ def _patterns() -> _Patterns:
         rf"|(?P<mag>[一二两三四五六七八九]?[十百千]?(?:亿|万))(?=\s*大\s*关)"
     )
     more_unit = re.compile(rf"(?:多|余)(?P<unit>{alternation(lex.list('units', 'base'))})")
-    return _Patterns(arabic, chinese, special, more_unit, frozenset(w[0] for w in lex.comparators_after))
+    return _Patterns(
+        arabic, chinese, special, more_unit, frozenset(w[0] for w in lex.comparators_after), _numeral_gate(lex)
+    )
+
+
+def _numeral_gate(lex: Lexicon) -> re.Pattern[str]:
+    """A numeral character right after a numeral cue (达到, 突破 ...) or a blank: the only places where
+    `find_mentions` keeps a Chinese-numeral match.
+
+    `find_mentions` keeps such a match only when the text before it, blanks stripped, ends on a numeral
+    cue (`Lexicon.numeral_cue_re`); so the character before the match is a blank or the cue's last one.
+    Scanning the clause with the numeral pattern costs a match attempt (numeral run, unit alternation) at
+    every numeral character (一, 十, 万 of 一是, 十四五, 万元 ...); this gate is one skip-ahead scan that lets
+    the pattern run in a few sentences in a hundred. The candidate character comes first, so the engine
+    skips to it; a one-character look-behind on the cues' last characters rules most out before the
+    exact cue look-behinds (one per cue length, as a look-behind has a fixed width).
+    """
+    cues = lex.list("quantity_cues", "numeral")
+    last = "".join(sorted({re.escape(w[-1]) for w in cues}))
+    by_length: dict[int, list[str]] = {}
+    for w in cues:
+        by_length.setdefault(len(w), []).append(w)
+    exact = "|".join(f"(?<=(?:{alternation(ws)}){_CN})" for _, ws in sorted(by_length.items()))
+    return re.compile(rf"{_CN}(?<=[\s{last}]{_CN})(?:(?<=\s{_CN})|{exact})")
 
 
 def _after_qualifier(lex: Lexicon, text: str, pos: int) -> tuple[str | None, int]:
@@ -85,28 +109,34 @@ def _after_qualifier(lex: Lexicon, text: str, pos: int) -> tuple[str | None, int
 
 
 def may_hold_quantity(text: str) -> bool:
-    """Cheap pre-check: can `find_mentions` find anything here? (digits, 百分之, 成, 番, 一半, 大关, numerals+unit)."""
+    """Cheap pre-check: can `find_mentions` find anything here? (digits, 百分之, 成, 番, 一半, 大关, a numeral
+    after a numeral cue)."""
     if _QUICK.search(text) is not None:
         return True
-    return _CN_QUICK.search(text) is not None and _patterns().chinese.search(text) is not None
+    return _patterns().numeral_gate.search(text) is not None
 
 
 # Pre-filters are single character classes (one scan, no alternation tried at every position):
 # a digit, or a character every special pattern needs (百分之, 成, 翻番, 一半, 大关).
 _QUICK = re.compile(r"[\d百成番半关]")
-_SPECIAL_QUICK = re.compile(r"[百成番半关]")
+#: What every special match holds: 百分之; a numeral right before 成 (三成, 三点五成); 番; 一半; 大关 (blanks
+#: allowed inside, as the pattern's look-ahead allows them). Each branch opens on a literal, so the
+#: engine skips to candidates; the bare characters (成 of 完成/建成, 关 of 相关) no longer open the scan.
+_SPECIAL_GATE = re.compile(r"百分之|成(?<=[一二两三四五六七八九]成)|番|一半|大\s*关")
 
 
 def _may_hold_special(clause: str) -> bool:
-    """Can the special pattern match? Each branch needs 百分之, 成, 番, 一半 or 关 (大关).
+    """Can the special pattern match? Each branch needs one of `_SPECIAL_GATE`'s forms.
 
-    Tighter than `_SPECIAL_QUICK` (个百分点 holds 百 but no 百分之): the special pattern has no
-    first-character set, so a clause it scans costs a match attempt at every position.
+    The special pattern has no first-character set, so a clause it scans costs a match attempt at every
+    position; this gate is one skip-ahead scan and passes a few sentences in a thousand.
     """
-    return "百分之" in clause or "成" in clause or "番" in clause or "一半" in clause or "关" in clause
+    return _SPECIAL_GATE.search(clause) is not None
 
 
-_CN_QUICK = re.compile(r"[零〇一二两三四五六七八九十百千]")
+def _free(taken: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Does the span s..e overlap none of the spans already taken?"""
+    return all(e <= a or s >= b for a, b in taken)
 
 
 def find_mentions(clause: str) -> list[Mention]:
@@ -119,13 +149,9 @@ def find_mentions(clause: str) -> list[Mention]:
     pats = _patterns()
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
-
     specials = pats.special.finditer(clause) if _may_hold_special(clause) else ()
     for m in specials:
-        if not free(m.start(), m.end()):
+        if not _free(taken, m.start(), m.end()):
             continue
         g = m.groupdict()
         fixed = None
@@ -169,19 +195,15 @@ def find_mentions(clause: str) -> list[Mention]:
     comparators_after = lex.comparators_after
     for m in arabics:
         s, e = m.span()
-        if check_arabic and not free(s, e):
+        if check_arabic and not _free(taken, s, e):
             continue
         # One call for all groups (this loop runs for every number of the text): num, u1, num2, more, unit.
         num, u1, num2, more_word, unit_word = m.groups()
         unit = unit_word
         if unit is None and u1 and num2:  # "6%-6.5" without a closing unit
             unit = u1
-        if unit_word:
-            e = m.end(5)
-        elif more_word:
-            e = m.end(4)
-        else:
-            e = m.end(3) if num2 else m.end(1)
+        if not unit_word:  # with a unit, the match ends on it (the unit closes the pattern)
+            e = m.end(4) if more_word else m.end(3) if num2 else m.end(1)
         value = float(num)
         high = float(num2) if num2 else None
         if high is not None and ((u1 is not None and not (unit or "").startswith(u1)) or high < value):
@@ -200,16 +222,17 @@ def find_mentions(clause: str) -> list[Mention]:
         if high is not None:
             comp = "range"
         found.append(Mention(s, e, value, high, unit, comp, more, "", False))
-        taken.append((s, e))
 
     n_before_chinese = len(found)
-    chineses = pats.chinese.finditer(clause) if _CN_QUICK.search(clause) else ()
+    chineses = pats.chinese.finditer(clause) if pats.numeral_gate.search(clause) else ()
+    if chineses:  # the Arabic spans join the overlap test only when numerals are looked for
+        taken += [(f.start, f.end) for f in found[n_special:]]
     for m in chineses:
-        s, e = m.start(), m.end()
-        if not free(s, e):
-            continue
         unit = m.group("unit")
         if unit in lex.weak_units:
+            continue  # tested before the overlap test: the cheaper of two ways to drop a match
+        s, e = m.span()
+        if not _free(taken, s, e):
             continue
         pre = clause[:s].rstrip()
         if not lex.numeral_cue_re.search(pre):

@@ -55,6 +55,7 @@ class _Patterns:
     not_metric: frozenset[str]
     verb_prefix: re.Pattern[str]
     assessed: re.Pattern[str]
+    gate: re.Pattern[str]
 
 
 @cache
@@ -87,8 +88,15 @@ def _patterns() -> _Patterns:
         rf"以(?P<ranks>(?:(?:{peers}|我省|我市|全国|全省)第{_N}名、?)+)的(?:成绩|位次)(?:入选|荣获|获评|位列|进入)(?P<m>[^,。;、]{{2,20}})"
     )
     verb_prefix = re.compile(rf"(?:{verbs}|{top_verbs})+")
+    # What every claim holds, whichever pattern finds it: 首位/榜首 (main), 前N or N强 (top), or 第N followed
+    # by 位/名 (main, assessed, with_rank, move), by a move verb (move) or by no word or digit (main,
+    # assessed). 第一产业, 第二季度 hold none of these. Each branch opens on a literal, so the engine skips to
+    # the five characters instead of trying five patterns at every position of the sentence.
+    gate = re.compile(
+        rf"首位|榜首|前{_N}|强(?<=[一二三四五六七八九十\d]强)|第{_N}(?:[位名]|{move_verbs}|(?![\u4e00-\u9fff\d]))"
+    )
     return _Patterns(
-        main, move, top, pair, with_rank, frozenset(lex.list("ranking", "not_metric")), verb_prefix, assessed
+        main, move, top, pair, with_rank, frozenset(lex.list("ranking", "not_metric")), verb_prefix, assessed, gate
     )
 
 
@@ -134,6 +142,8 @@ def find_rankings(sentence: str) -> list[RankingClaim]:
     """Ranking claims in a normalised sentence; offsets relative to the sentence."""
     pats = _patterns()
     out: list[RankingClaim] = []
+    if pats.gate.search(sentence) is None:
+        return out  # most sentences with 第 name an industry or a quarter (第一产业, 第三季度), not a rank
     taken: list[tuple[int, int]] = []
 
     def free(a: int, b: int) -> bool:

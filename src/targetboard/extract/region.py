@@ -88,9 +88,22 @@ def _first_chars() -> frozenset[str]:
     return frozenset(n[0] for n in _by_name())
 
 
+#: What `region_at_start` strips before reading the clause's first character.
+_CLAUSE_LEAD = " ,。;"
+
+
+def region_openers(extra: tuple[str, ...] = ()) -> frozenset[str]:
+    """The characters a clause can open with (after `_CLAUSE_LEAD`) when `region_at_start` finds a name.
+
+    A caller asking for many clauses of one document tests the first character against this set and
+    calls `region_at_start` only on a hit (most clauses open on a metric, not a place).
+    """
+    return _first_chars() | frozenset("其全今") | frozenset(e[0] for e in extra if e)
+
+
 def region_at_start(clause: str, extra: tuple[str, ...] = ()) -> str | None:
     """A known region name (catalog, or a unit of the document's region path) opening a clause."""
-    s = clause.lstrip(" ,。;")
+    s = clause.lstrip(_CLAUSE_LEAD)
     if not s:
         return None
     c = s[0]

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 _NUM = r"-?\d+(?:\.\d+)?"
 _NUM_LINE = re.compile(rf"^\s*({_NUM})\s*$")
 _CAPTION = re.compile(r"^\s*表\s*\d+")
+#: `_CAPTION` on any line of a whole text (blanks other than the line break, as a line holds none).
+_CAPTION_LINE = re.compile(r"^[^\S\n]*表[^\S\n]*\d", re.MULTILINE)
 _SPACE_ROW = re.compile(rf"^\s*(?P<label>[^\d\s|][^|]*?)\s+(?P<nums>{_NUM}(?:\s+{_NUM})*)\s*$")
 _UNIT_IN_PARENS = re.compile(r"\(([^()]*?)\)")
 _PROSE = re.compile(r"[。,;]|^\s*[一二三四五六七八九十]+、")
@@ -136,9 +138,12 @@ def find_tables(text: str, start: int = 0) -> tuple[list[TableCell], list[tuple[
     """Table cells and the spans the tables occupy (so the prose rules skip them)."""
     cells: list[TableCell] = []
     consumed: list[tuple[int, int]] = []
+    body = text[start:]
+    if "|" not in body and ("表" not in body or _CAPTION_LINE.search(body) is None):
+        return cells, consumed  # a table opens on a caption or a pipe header line: neither is here
     raw: list[tuple[int, str]] = []
     pos = start
-    for line in text[start:].split("\n"):
+    for line in body.split("\n"):
         raw.append((pos, line))
         pos += len(line) + 1
     lines = _merge_bar_rows(raw) if "\n|" in text else [(p, ln, p + len(ln)) for p, ln in raw]
