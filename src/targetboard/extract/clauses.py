@@ -32,6 +32,7 @@ from targetboard.extract.metric import (
 )
 from targetboard.extract.periods import (
     earlier_period,
+    period_list,
     period_of,
 )
 from targetboard.extract.quantities import Mention, find_mentions, may_hold_quantity
@@ -111,9 +112,10 @@ def _skip(clause: str, m: Mention) -> bool:
 
 def _emit(
     ctx: DocumentContext, cues: Cues, a: int, c_abs: int, c_end: int,
-    m: Mention, metric: str, reading: Reading, out: list[Item], how: str = "own",
+    m: Mention, metric: str, reading: Reading, out: list[Item], how: str = "own", sub: str | None = None,
 ) -> None:
-    """Turn one mention plus its reading into a draft item."""
+    """Turn one mention plus its reading into a draft item; `sub` is the sub-year period a list of periods
+    gave this figure (`_period_spread`; "" for the whole year)."""
     measure = reading.measure
     sign = reading.sign * m.sign
     after = m.after
@@ -154,13 +156,18 @@ def _emit(
         if modality == "expect" and ctx.section(pos) == "review":
             modality = None
     unit = m.unit
+    period = item_period(ctx, cues, pos, reading, kind)
+    if sub is not None:
+        year = period[:4] if period and period[:4].isdigit() and period[4:5] in ("", "H", "Q", "M") else None
+        year = year or (str(y) if (y := ctx.period_year(pos)) is not None else None)
+        period = f"{year}{sub}" if year else None
     # Positional, in `Item`'s field order (a keyword call costs twice as much; this runs for every figure):
     # kind, start, end, text, metric, indicator, measure, value, value_high, unit, comparator, period,
     # modality, rank, peer_group, region, region_code, rule, confidence.
     out.append(
         Item(
             kind, c_abs, c_end, "", metric, None, measure, value, high, unit or None, comparator,
-            item_period(ctx, cues, pos, reading, kind), modality, None, None, None, None,
+            period, modality, None, None, None, None,
             _RULES.get(how) or f"quantity.{how}",
             quantity_confidence_flags(  # chinese, gap, garbled, section known
                 how, decided, metric, unit, m.chinese, reading.gap, ctx.garbled,
@@ -173,8 +180,24 @@ def _emit(
 #: The rule name of a quantity item by where its metric came from (`_emit`'s `how`), built once.
 _RULES: dict[str, str] = {
     how: "quantity" if how == "own" else f"quantity.{how}"
-    for how in ("own", "carried", "coordinated", "history", "regions", "share", "subject", "economy", "contribution")
+    for how in ("own", "carried", "coordinated", "history", "regions", "share", "subject", "economy", "contribution",
+                "periods")
 }
+
+
+def _period_spread(metric: str, before: str, n: int) -> tuple[list[str], str] | None:
+    """The `n` periods a list of `n` figures is distributed over, and the metric without them: a list in
+    the metric (``规上工业增加值一季度、上半年、前三季度分别增长…``, ``1月、2月、3月社零额分别为…``) or closing
+    the text before the clause (``1-3月、1-6月、1-9月，全县固定资产投资分别增长…``). None otherwise; the
+    metric returned is "" when the list was all of it."""
+    found = period_list(metric)
+    if found is not None and len(found[0]) == n and metric[found[1] - 1 : found[1]] not in ("比", "较"):
+        codes, start, end = found
+        return codes, (metric[:start] + metric[end:]).strip("、的 ")
+    found = period_list(before)
+    if found is not None and len(found[0]) == n and not before[found[2] :].strip(" ,:;"):
+        return found[0], metric
+    return None
 
 
 def _keep(lex: Lexicon, mentions: list[Mention], clause: str) -> list[tuple[Mention, str]]:
@@ -396,6 +419,20 @@ def process_sentence(lex: Lexicon, ctx: DocumentContext, sentence: str, s_start:
             i = j
             if not metric:
                 continue
+            if len(group) > 1 and (spread := _period_spread(metric, sentence[:a], len(group))) is not None:
+                subs, metric = spread[0], spread[1] or carried or ""
+                if metric:  # 一季度、上半年、前三季度分别增长…: one figure per period, the same metric
+                    if cues is None:
+                        cues = Cues(lex, sentence)
+                    for g, sub in zip(group, subs, strict=True):
+                        _emit(ctx, cues, a, c_abs, c_end, g, metric, reading, out, "periods", sub)
+                    if not in_paren:
+                        carried = metric
+                        carried_reading = reading
+                        if not history or history[-1] != metric:
+                            history.append(metric)
+                        snapshots.append((a, carried, last_group))
+                    continue
             regions: list[str] = []
             if distribute and (rl := region_list(lex, metric)) is not None:
                 regions, metric = rl  # 甲区、乙区和丙区分别实现地区生产总值…: one item per region
@@ -440,6 +477,8 @@ def process_sentence(lex: Lexicon, ctx: DocumentContext, sentence: str, s_start:
         ranked: list[str | None] = [r.metric or carried_here]
         if r.metric is None and r.distribute and len(group_here) > 1:
             ranked = list(group_here)  # 甲、乙分别达到…, 均保持全省第三: one claim per metric
+        if r.metric is None and r.slots:  # 甲、乙分别增长…, 增幅全省第五、第二: the metric at the rank's place
+            ranked = [group_here[r.slot]] if len(group_here) == r.slots else []
         for ranked_metric in ranked:
             if not ranked_metric:
                 continue

@@ -18,7 +18,7 @@ _HEADER = re.compile(r"\A((?:[A-Z]+:[^\n]*\n)+)\n")
 _FOUR_DIGITS = re.compile(r"\d{4}")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)年")
 #: A heading line: 一、 / （一） / 第一部分 ...
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+部分)")
+HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+部分)")
 
 BULLETIN = "bulletin"
 REPORT = "report"
@@ -178,7 +178,7 @@ def analyse(text: str, *, year: int | None = None, context: str | None = None) -
     for line in text[body:].split("\n"):
         for m in _LINE_SENTENCE.finditer(line):
             sent = m.group()
-            heading = _HEADING.match(sent) is not None  # asked up to four times below: read once
+            heading = HEADING.match(sent) is not None  # asked up to four times below: read once
             bare = sent.lstrip()  # likewise
             short = len(sent) <= 40 or heading
             start = pos + m.start()

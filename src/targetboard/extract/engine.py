@@ -21,7 +21,7 @@ from targetboard.extract.confidence import (
     table_confidence,
     task_confidence,
 )
-from targetboard.extract.document import BULLETIN, DocumentContext, analyse
+from targetboard.extract.document import BULLETIN, HEADING, DocumentContext, analyse
 from targetboard.extract.lexicon import Lexicon, lexicon
 from targetboard.extract.periods import (
     cumulative,
@@ -40,6 +40,17 @@ _LINE_BREAK = re.compile(r"[ \t\n](?:(?<=\n)|[ \t]*\n)\s*")
 _WORD_OR_DIGIT = re.compile(r"[,、\u4e00-\u9fff\d]")
 
 
+#: A date or period opening a line (2022年, 1-3月, 5月): after a heading line it starts a new sentence.
+_DATE_AFTER = re.compile(r"\d{1,4}(?:年|月|[-—~～至到]\d{1,2}月)")
+
+
+def _heading_then_date(text: str, s: int, e: int) -> bool:
+    """True for a break between a heading line (一、… / （一）…) and a line opening on a date: the heading
+    ends there (``一、2022年工作回顾\n1-3月，…``), while a wrapped clause goes on with a figure."""
+    line = text[text.rfind("\n", 0, s) + 1 : s]
+    return HEADING.match(line) is not None and _DATE_AFTER.match(text, e) is not None
+
+
 def _join_soft_breaks(text: str) -> str:
     """Replace line breaks inside a sentence by spaces (same length, so offsets hold).
 
@@ -56,7 +67,11 @@ def _join_soft_breaks(text: str) -> str:
         before = text[s - 1] if s else ""
         after = text[e] if e < n else ""
         soft = (before in ",、" and after != "") or (
-            after != "" and after in "0123456789." and before != "" and _WORD_OR_DIGIT.match(before) is not None
+            after != ""
+            and after in "0123456789."
+            and before != ""
+            and _WORD_OR_DIGIT.match(before) is not None
+            and not _heading_then_date(text, s, e)
         )
         if soft:
             pieces.append(text[last:s])

@@ -172,6 +172,8 @@ def region_list(lex: Lexicon, metric: str) -> tuple[list[str], str] | None:
     return (names, rest) if rest else None
 
 
+#: A count after a list (甲、乙两项) is no shared head noun.
+_COUNT_OPENERS = frozenset("一二两三四五六七八九十几多")
 _COORD_SPLIT = re.compile(r"、|和|与|及(?!以[上下])")
 _ORDINAL_HEAD = re.compile(r"^(?P<prefix>第?)(?P<n>[一二三四五六七八九十])(?P<head>[\u4e00-\u9fff]{2,})$")
 _ORDINAL_BARE = re.compile(r"^第?[一二三四五六七八九十]$")
@@ -195,7 +197,7 @@ def split_coordinated(metric: str) -> list[str]:
     """A coordinated metric list, the shared head noun given to every member.
 
     ``A、B和C等支出`` -> A支出, B支出, C支出; ``0-17岁、18-34岁、60岁及以上户籍人口`` -> …岁户籍人口 each;
-    ``城乡居民人均可支配收入`` -> 城镇…, 农村….
+    ``城乡居民人均可支配收入`` -> 城镇…, 农村…; ``城镇、农村居民人均可支配收入`` -> 城镇居民…, 农村居民….
     """
     parts = [p for p in _COORD_SPLIT.split(metric) if p]
     if len(parts) > 1 and (od := _ordinal_list(parts)) is not None:
@@ -218,6 +220,12 @@ def split_coordinated(metric: str) -> list[str]:
             if 0 <= k < len(last) - 2:
                 head = _HEAD_AFTER.sub("", last[k + 1 :])
                 last = last[: len(last) - len(head)]
+            elif len(lengths := {len(p) for p in parts[:-1]}) == 1 and (n := lengths.pop()) <= 4:
+                # 城镇、农村居民人均可支配收入, 进口、出口总额: members as long as each other, the head after the
+                # last member's first as many characters
+                rest = last[n:]
+                if len(rest) >= 2 and rest[0] not in _COUNT_OPENERS and not any(c.isdigit() for c in rest):
+                    head, last = rest, last[:n]
         if head:
             tail = last if last.endswith(head) else last.removesuffix("等") + head
             return [p + head for p in parts[:-1]] + [tail]

@@ -18,6 +18,15 @@ _TIME_PERIODS: tuple[tuple[str, str], ...] = tuple((str(w), str(c)) for w, c in 
 _MONTHS = re.compile(r"1-(\d{1,2})月")
 _TIME_WORD = re.compile(alternation([w for w, _ in _TIME_PERIODS]))
 _TIME_CODE = dict(_TIME_PERIODS)
+_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11,
+             "十二": 12}
+#: One period of a coordinated list: 1-6月 (year to date), 6月 or 六月(份), 上半年, 一季度, 前三季度, 全年; a
+#: month is no day's month (5月1日).
+_ONE_PERIOD = (rf"(?:1[-—~～至到](?:1[0-2]|0?[1-9])月|(?:1[0-2]|0?[1-9]|十[一二]|[一二三四五六七八九十])月"
+               rf"|{alternation([w for w, _ in _TIME_PERIODS])}|全年)份?(?![\d一二三四五六七八九十]+日)")
+_PERIOD_LIST = re.compile(rf"{_ONE_PERIOD}(?:(?:、|和|及|与){_ONE_PERIOD})+")
+_YTD_MONTHS = re.compile(r"1[-—~～至到](\d+)月")
+_ONE_MONTH = re.compile(r"(\d+|十[一二]|[一二三四五六七八九十])月")
 
 
 def sentence_sub_period(sentence: str) -> str | None:
@@ -31,6 +40,31 @@ def sentence_sub_period(sentence: str) -> str | None:
             continue
         return _TIME_CODE[m.group()]
     return None
+
+
+def period_list(text: str) -> tuple[list[str], int, int] | None:
+    """The last coordinated list of periods in `text` and its span: ``一季度、上半年、前三季度`` -> Q1, H1,
+    M01-M09; ``1-3月、1-6月`` -> M01-M03, M01-M06; ``1月、2月和3月`` -> M01, M02, M03; ``全年`` -> "" (the
+    year). None without one. A figure list distributed over it (``分别增长…``) has a period per figure."""
+    if "月" not in text and "季" not in text and "半年" not in text:
+        return None
+    found = None
+    for last in _PERIOD_LIST.finditer(text):
+        found = last
+    if found is None:
+        return None
+    codes: list[str] = []
+    for piece in re.split(r"、|和|及|与", found.group()):
+        piece = piece.removesuffix("份")
+        if (ytd := _YTD_MONTHS.fullmatch(piece)) is not None:
+            n = int(ytd.group(1))
+            codes.append("" if n == 12 else f"M01-M{n:02d}")
+        elif (month := _ONE_MONTH.fullmatch(piece)) is not None:
+            n = int(month.group(1)) if month.group(1).isdigit() else _CN_MONTH[month.group(1)]
+            codes.append(f"M{n:02d}")
+        else:
+            codes.append("" if piece == "全年" else _TIME_CODE[piece])
+    return codes, found.start(), found.end()
 
 
 def cumulative(ctx: DocumentContext, sub: str, sentence: str) -> str:

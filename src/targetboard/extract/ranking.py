@@ -10,6 +10,8 @@ Forms read here (spec v1.1):
 - lists after a first claim: metric–rank pairs (``投资潜力第3、新型城镇化质量第4``) and further peers
   for the same metric (``全市第一、全省第二``);
 - ``以全省第1名、全国第32名的成绩入选X`` -> one claim per rank, metric X;
+- ranks distributed over coordinated metrics: ``A、B增幅分别列全市第二、第三位`` -> A 2nd, B 3rd (one claim
+  per pair, only when there are as many ranks as metrics);
 - ``…第一的位次``, ``榜首``.
 Offsets are relative to the sentence; a claim without a metric of its own takes the clause subject
 carried by the caller (see ``RankingClaim.metric`` None and ``RankingClaim.distribute``).
@@ -43,6 +45,10 @@ class RankingClaim:
     #: True when the claim ranks coordinated metrics elided from its clause (均保持全省第三)
     distribute: bool = False
     rule: str = "ranking"
+    #: For one rank of a list over elided coordinated metrics (…,增幅全省第五、第二): its place in the list
+    #: and the list's length; the caller pairs it with the metric at that place, when as many are named.
+    slot: int = -1
+    slots: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class _Patterns:
     move: re.Pattern[str]
     top: re.Pattern[str]
     pair: re.Pattern[str]
+    spread: re.Pattern[str]
     with_rank: re.Pattern[str]
     not_metric: frozenset[str]
     verb_prefix: re.Pattern[str]
@@ -66,7 +73,8 @@ def _patterns() -> _Patterns:
     top_verbs = alternation(lex.list("ranking", "top_verbs"))
     move_verbs = alternation(lex.list("ranking", "move_verbs"))
     main = re.compile(
-        rf"(?:(?P<verb>{verbs})(?:(?P<peerk>{peers})(?P<inner>[\u4e00-\u9fff()、]{{2,10}}?)?|(?P<peer>{_PEER_FREE}))"
+        rf"(?:(?P<verb>{verbs})(?:(?P<peerk>{peers})(?P<inner>(?:(?!第{_N})[\u4e00-\u9fff()、]){{2,10}}?)?"
+        rf"|(?P<peer>{_PEER_FREE}))"
         rf"|(?P<peer2>{peers}))(?:同类\w{{0,4}}?)?{_RANK}"
         r"(?![\u4e00-\u9fff\d]|\s*(?:产业|批|次|等次|个|梯队))"
     )
@@ -79,6 +87,12 @@ def _patterns() -> _Patterns:
     )
     pair = re.compile(
         rf"^、(?P<peer>{peers})?(?P<m>[\u4e00-\u9fff]{{2,10}}?)?第(?P<n>{_N})(?:位|名)?(?![\u4e00-\u9fff\d])"
+    )
+    # 分别列全市第二、第三位 / 分别居全省第1、5位 / 总量全市第二、第三: a list of ranks after one verb or a
+    # known peer group.
+    spread = re.compile(
+        rf"(?:(?P<verb>{verbs})(?P<peer>{peers}|{_PEER_FREE})?|(?P<peer2>{peers}))"
+        rf"(?P<ranks>第{_N}(?:位|名)?(?:(?:、|和|与|及)第?{_N}(?:位|名)?)+)(?![\u4e00-\u9fff\d])"
     )
     assessed = re.compile(
         rf"在(?P<peer>{peers})(?P<m>[\u4e00-\u9fff]{{2,16}}?)(?:中|里)(?:获得?|荣获|位列|位居|排名|名列|取得)(?:了)?"
@@ -96,7 +110,8 @@ def _patterns() -> _Patterns:
         rf"首位|榜首|前{_N}|强(?<=[一二三四五六七八九十\d]强)|第{_N}(?:[位名]|{move_verbs}|(?![\u4e00-\u9fff\d]))"
     )
     return _Patterns(
-        main, move, top, pair, with_rank, frozenset(lex.list("ranking", "not_metric")), verb_prefix, assessed, gate
+        main, move, top, pair, spread, with_rank, frozenset(lex.list("ranking", "not_metric")), verb_prefix, assessed,
+        gate,
     )
 
 
@@ -174,6 +189,25 @@ def find_rankings(sentence: str) -> list[RankingClaim]:
         out.append(RankingClaim(cstart, m.end(), metric, measure, r1, peer, move=-1, rule="ranking.move"))
         out.append(RankingClaim(cstart, m.end(), metric, measure, r2, peer, rule="ranking.move"))
         taken.append((m.start(), m.end()))
+    for m in pats.spread.finditer(sentence):
+        ranks = [_int(n) for n in re.findall(_N, m.group("ranks"))]
+        cstart, subject, _ = _subject(sentence, m.start())
+        metrics = _metrics(subject, pats.not_metric)
+        if any(r is None or r > 100 for r in ranks):
+            continue
+        measure = "growth" if _GROWTH.search(sentence[cstart : m.start()]) else "level"
+        peer = (m.group("peer") or m.group("peer2") or "").strip() or None
+        taken.append((m.start(), m.end()))
+        if metrics == [None]:  # 增幅全省第五、第二 of metrics named in an earlier clause: the caller pairs them
+            for slot, rank in enumerate(ranks):
+                assert rank is not None
+                out.append(RankingClaim(cstart, m.end(), None, measure, rank, peer, rule="ranking.spread", slot=slot,
+                                        slots=len(ranks)))
+        elif len(metrics) == len(ranks) and None not in metrics:
+            for metric, rank in zip(metrics, ranks, strict=True):
+                assert rank is not None
+                out.append(RankingClaim(cstart, m.end(), metric, measure, rank, peer, rule="ranking.spread"))
+        # else no claim: a doubtful pairing is worse than none
     for m in pats.top.finditer(sentence):
         if not free(m.start(), m.end()):
             continue
