@@ -153,10 +153,10 @@ def import_observations(db: Database, actor: Actor, source: str | Path | bytes, 
     return _write(db, actor, name, records, hashlib.sha256(data).hexdigest(), forced=force or None)
 
 
-#: The import template's header (docs/import-template.md); a value typed in a page becomes one such row.
 #: Figures of one indicator in one region that `indicator_series` returns at most (40 years of monthly
 #: cumulative and monthly figures).
 SERIES_LIMIT = 1000
+#: The import template's header (docs/import-template.md); a value typed in a page becomes one such row.
 TEMPLATE_HEADER = ("地区", "指标", "时期", "累计", "数值", "单位", "同比增长%", "来源")
 
 
