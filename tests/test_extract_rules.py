@@ -40,7 +40,7 @@ def test_a_list_of_periods_reads_as_their_codes(text, codes):
     assert found is not None and found[0] == codes
 
 
-@pytest.mark.parametrize("text", ["5月1日和6月2日", "上半年", "全县工业投资"])
+@pytest.mark.parametrize("text", ["5月1日和6月2日", "上半年", "全县工业投资", "比一季度、上半年"])
 def test_dates_and_single_periods_are_no_list(text):
     assert period_list(text) is None
 

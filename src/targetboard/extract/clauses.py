@@ -191,7 +191,7 @@ def _period_spread(metric: str, before: str, n: int) -> tuple[list[str], str] | 
     the text before the clause (``1-3月、1-6月、1-9月，全县固定资产投资分别增长…``). None otherwise; the
     metric returned is "" when the list was all of it."""
     found = period_list(metric)
-    if found is not None and len(found[0]) == n and metric[found[1] - 1 : found[1]] not in ("比", "较"):
+    if found is not None and len(found[0]) == n:
         codes, start, end = found
         return codes, (metric[:start] + metric[end:]).strip("、的 ")
     found = period_list(before)

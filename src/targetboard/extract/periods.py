@@ -45,12 +45,14 @@ def sentence_sub_period(sentence: str) -> str | None:
 def period_list(text: str) -> tuple[list[str], int, int] | None:
     """The last coordinated list of periods in `text` and its span: ``一季度、上半年、前三季度`` -> Q1, H1,
     M01-M09; ``1-3月、1-6月`` -> M01-M03, M01-M06; ``1月、2月和3月`` -> M01, M02, M03; ``全年`` -> "" (the
-    year). None without one. A figure list distributed over it (``分别增长…``) has a period per figure."""
+    year). None without one; a list after 比/较 is a comparison base, not one. A figure list distributed
+    over it (``分别增长…``) has a period per figure."""
     if "月" not in text and "季" not in text and "半年" not in text:
         return None
     found = None
     for last in _PERIOD_LIST.finditer(text):
-        found = last
+        if not (last.start() and text[last.start() - 1] in "比较"):  # 比一季度、上半年: comparison bases
+            found = last
     if found is None:
         return None
     codes: list[str] = []

@@ -190,22 +190,21 @@ def find_rankings(sentence: str) -> list[RankingClaim]:
         out.append(RankingClaim(cstart, m.end(), metric, measure, r2, peer, rule="ranking.move"))
         taken.append((m.start(), m.end()))
     for m in pats.spread.finditer(sentence):
-        ranks = [_int(n) for n in re.findall(_N, m.group("ranks"))]
+        read = [_int(n) for n in re.findall(_N, m.group("ranks"))]
+        ranks = [r for r in read if r is not None and r <= 100]
+        if len(ranks) < len(read):
+            continue
         cstart, subject, _ = _subject(sentence, m.start())
         metrics = _metrics(subject, pats.not_metric)
-        if any(r is None or r > 100 for r in ranks):
-            continue
         measure = "growth" if _GROWTH.search(sentence[cstart : m.start()]) else "level"
         peer = (m.group("peer") or m.group("peer2") or "").strip() or None
         taken.append((m.start(), m.end()))
         if metrics == [None]:  # 增幅全省第五、第二 of metrics named in an earlier clause: the caller pairs them
             for slot, rank in enumerate(ranks):
-                assert rank is not None
                 out.append(RankingClaim(cstart, m.end(), None, measure, rank, peer, rule="ranking.spread", slot=slot,
                                         slots=len(ranks)))
         elif len(metrics) == len(ranks) and None not in metrics:
             for metric, rank in zip(metrics, ranks, strict=True):
-                assert rank is not None
                 out.append(RankingClaim(cstart, m.end(), metric, measure, rank, peer, rule="ranking.spread"))
         # else no claim: a doubtful pairing is worse than none
     for m in pats.top.finditer(sentence):
